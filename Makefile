@@ -1,0 +1,35 @@
+# thrust-jwt: `make demo` runs the main job offline, `make test` passes the tests.
+# Every target that builds first installs the Debian packages it needs (as root, only when missing).
+
+SWIFT      ?= swift
+BIN_DIR    := .build/release
+DEPS       := pkg-config libssl-dev
+BENCH_DEPS := hyperfine jose
+
+.PHONY: deps bench-deps build test demo bench clean
+
+# Installs what is missing: `apt-get update` then `apt-get install -y` as root; otherwise prints
+# the exact command and stops. A ready machine pays one dpkg query.
+deps:
+	@./scripts/ensure-packages.sh $(DEPS)
+
+bench-deps: deps
+	@./scripts/ensure-packages.sh $(BENCH_DEPS)
+
+# The release binary, with the static Swift standard library (start-up is the lever: SPEC "Speed").
+build: deps
+	$(SWIFT) build -c release --static-swift-stdlib --product thrust-jwt
+
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build --parallel
+
+demo: build
+	@./scripts/demo.sh $(BIN_DIR)/thrust-jwt
+
+bench: bench-deps build
+	$(SWIFT) build -c release --static-swift-stdlib --product thrust-bench
+	@./Benchmarks/bench.sh $(BIN_DIR)
+
+clean:
+	rm -rf .build

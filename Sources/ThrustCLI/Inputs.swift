@@ -1,0 +1,145 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import ThrustJWT
+
+/// Reading what the user points at: files (capped), stdin, environment variables, and the
+/// token-input rules of SPEC "Commands".
+enum Inputs {
+    /// Local files are read whole up to a cap: key files and token files are small.
+    static let fileCap = 4 * 1024 * 1024
+
+    /// Reads a file, or throws a usage error naming it (SPEC: unreadable input files are exit 2).
+    static func readFile(_ path: String, what: String, cap: Int = fileCap) throws(UsageError) -> [UInt8] {
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { throw UsageError("cannot read \(what) '\(displayable(path, limit: 200))': \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        var st = stat()
+        if fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR {
+            throw UsageError("cannot read \(what) '\(displayable(path, limit: 200))': it is a directory")
+        }
+        guard let bytes = readAll(fd: fd, cap: cap) else {
+            throw UsageError("cannot read \(what) '\(displayable(path, limit: 200))': \(String(cString: strerror(errno)))")
+        }
+        if bytes.count > cap { throw UsageError("\(what) '\(displayable(path, limit: 200))' is larger than \(cap / 1024 / 1024) MiB") }
+        return bytes
+    }
+
+    /// Reads up to cap+1 bytes from a descriptor (so the caller can tell "too large").
+    static func readAll(fd: Int32, cap: Int) -> [UInt8]? {
+        var out: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 65_536)
+        while out.count <= cap {
+            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if n < 0 { if errno == EINTR { continue }; return nil }
+            if n == 0 { break }
+            out.append(contentsOf: chunk[0..<n])
+        }
+        return out
+    }
+
+    /// Trims the input and strips a leading `Bearer ` or `Authorization: Bearer ` (any case), so a
+    /// pasted header works. `Bearer` with nothing after it becomes empty (→ missing_token).
+    static func normalizeToken(_ raw: String) -> String {
+        var s = Substring(raw.trimmingSpaces)
+        func dropWord(_ word: String) -> Bool {
+            guard s.count >= word.count, s.prefix(word.count).lowercased() == word else { return false }
+            let rest = s.dropFirst(word.count)
+            guard rest.isEmpty || rest.first!.isWhitespace else { return false }
+            s = Substring(String(rest).trimmingSpaces)
+            return true
+        }
+        if s.lowercased().hasPrefix("authorization:") {
+            s = Substring(String(s.dropFirst("authorization:".count)).trimmingSpaces)
+        }
+        _ = dropWord("bearer")
+        return String(s)
+    }
+
+    /// Where the token came from, for error messages.
+    enum TokenSource: Sendable { case argument, stdin, env(String), file(String), none }
+
+    /// Resolves the token of `decode`, `verify` and `check` from the one input form given.
+    /// - Parameter implicitStdin: read stdin when nothing is given and it is not a TTY.
+    static func token(_ args: ParsedArguments, implicitStdin: Bool, defaultEnv: String? = nil) throws(UsageError) -> (token: String, source: TokenSource) {
+        let positional = args.positionals.first
+        let env = args.value("--token-env")
+        let file = args.value("--token-file")
+        let given = [positional != nil, env != nil, file != nil].filter { $0 }.count
+        if given > 1 { throw UsageError("give the token one way only: TOKEN, -, --token-env or --token-file") }
+        if let env {
+            return (try tokenFromEnv(env), .env(env))
+        }
+        if let file {
+            let bytes = try readFile(file, what: "token file", cap: 1024 * 1024)
+            return (normalizeToken(String(decoding: bytes, as: UTF8.self)), .file(file))
+        }
+        if let positional {
+            if positional == "-" { return (readStdinToken(), .stdin) }
+            return (normalizeToken(positional), .argument)
+        }
+        if let defaultEnv { return (try tokenFromEnv(defaultEnv), .env(defaultEnv)) }
+        if implicitStdin && !Environment.stdinIsTTY { return (readStdinToken(), .stdin) }
+        return ("", .none)
+    }
+
+    static func tokenFromEnv(_ name: String) throws(UsageError) -> String {
+        guard let raw = Environment.get(name) else { throw UsageError("environment variable \(name) is not set (--token-env \(name))") }
+        let token = normalizeToken(raw)
+        if token.isEmpty { throw UsageError("environment variable \(name) is empty (--token-env \(name))") }
+        return token
+    }
+
+    static func readStdinToken() -> String {
+        let bytes = readAll(fd: 0, cap: 1024 * 1024) ?? []
+        return normalizeToken(String(decoding: bytes, as: UTF8.self))
+    }
+
+    static func duration(_ args: ParsedArguments, _ name: String) throws(UsageError) -> Double? {
+        guard let text = args.value(name) else { return nil }
+        guard let d = DurationText.parse(text) else {
+            throw UsageError("\(name) takes a duration such as 90, 90s, 15m, 12h, 7d, 2w or 1h30m, not '\(displayable(text, limit: 30))'")
+        }
+        return d
+    }
+
+    /// `--now TIME`: RFC 3339, `@seconds` or bare Unix seconds; otherwise the system clock.
+    static func now(_ args: ParsedArguments) throws(UsageError) -> Double {
+        guard let text = args.value("--now") else { return Clock.now() }
+        guard let t = InstantText.parse(text, allowBareSeconds: true) else {
+            throw UsageError("--now takes an RFC 3339 time, @unix-seconds or unix seconds, not '\(displayable(text, limit: 30))'")
+        }
+        return t
+    }
+
+    /// An HMAC secret from `--secret-env` or `--secret-file`, decoded per `--secret-encoding`.
+    static func secret(_ args: ParsedArguments) throws(UsageError) -> [UInt8]? {
+        let env = args.value("--secret-env"), file = args.value("--secret-file")
+        if env != nil && file != nil { throw UsageError("give the secret one way only: --secret-env or --secret-file") }
+        var raw: [UInt8]
+        let origin: String
+        if let env {
+            guard let v = Environment.get(env) else { throw UsageError("environment variable \(env) is not set (--secret-env \(env))") }
+            raw = Array(v.utf8)
+            origin = "environment variable \(env)"
+        } else if let file {
+            raw = try readFile(file, what: "secret file", cap: 1024 * 1024)
+            if raw.last == 0x0A { raw.removeLast(); if raw.last == 0x0D { raw.removeLast() } }
+            origin = "secret file '\(file)'"
+        } else {
+            if args.has("--secret-encoding") { throw UsageError("--secret-encoding needs --secret-env or --secret-file") }
+            return nil
+        }
+        let encoding = args.value("--secret-encoding") ?? "raw"
+        let secret: [UInt8]?
+        switch encoding {
+        case "raw": secret = raw
+        case "base64": secret = Base64URL.decodeStandard(String(decoding: raw, as: UTF8.self).trimmingSpaces)
+        case "base64url": secret = Base64URL.decode(Array(String(decoding: raw, as: UTF8.self).trimmingSpaces.utf8))
+        default: throw UsageError("--secret-encoding takes raw, base64 or base64url, not '\(displayable(encoding, limit: 20))'")
+        }
+        guard let secret else { throw UsageError("the \(origin) is not valid \(encoding)") }
+        if secret.isEmpty { throw UsageError("the \(origin) is empty") }
+        return secret
+    }
+}

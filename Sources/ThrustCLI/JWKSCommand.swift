@@ -1,0 +1,104 @@
+import ThrustJWT
+
+/// `jwks SOURCE`: the keys of a set, their thumbprints, and what is wrong with them.
+enum JWKSCommand {
+    struct Listing {
+        let source: String
+        let keys: KeySet
+        var keyWarnings: [[String]] = []
+        var setWarnings: [String] = []
+        var leaksPrivate = false
+
+        init(source: String, keys: KeySet) {
+            self.source = source
+            self.keys = keys
+            var kidCounts: [String: Int] = [:]
+            for k in keys.keys { if let kid = k.keyID { kidCounts[kid, default: 0] += 1 } }
+            for k in keys.keys {
+                var w: [String] = []
+                if let reason = k.unusableReason { w.append("unusable: \(reason)") }
+                if let priv = k.jwk?.privateMembers, !priv.isEmpty {
+                    w.append("carries private members (\(priv.joined(separator: ", "))): a published set must hold no secrets")
+                    leaksPrivate = true
+                }
+                if k.keyID == nil { w.append("no kid: tokens cannot name this key") }
+                else if kidCounts[k.keyID!, default: 0] > 1 { w.append("duplicate kid: \(kidCounts[k.keyID!]!) keys share it") }
+                keyWarnings.append(w)
+            }
+            if keys.keys.isEmpty { setWarnings.append("the set holds no usable entries") }
+            for (kid, n) in kidCounts.sorted(by: { $0.key < $1.key }) where n > 1 {
+                setWarnings.append("\(n) keys share kid \"\(displayable(kid, limit: 60))\"")
+            }
+            let missing = keys.keys.filter { $0.keyID == nil }.count
+            if missing > 0 && keys.keys.count > 1 { setWarnings.append("\(missing) of \(keys.keys.count) keys have no kid") }
+            if !keys.skipped.isEmpty { setWarnings.append("\(keys.skipped.count) entries skipped") }
+        }
+
+        var json: JSONValue {
+            let list: [JSONValue] = keys.keys.enumerated().map { i, k in
+                ["kid": J.str(k.keyID), "kty": .string(k.keyType.rawValue), "alg": J.str(k.pinnedAlgorithm), "use": J.str(k.use),
+                 "bits": k.keyType == .ec || k.keyType == .okp ? .null : J.int(k.bits), "crv": J.str(k.curve),
+                 "thumbprint": k.keyType == .oct ? .null : J.str(k.thumbprint), "warnings": J.strings(keyWarnings[i])]
+            }
+            let skipped: [JSONValue] = keys.skipped.map {
+                ["index": .number(JSONNumber($0.index)), "kid": J.str($0.keyID), "reason": .string($0.reason)]
+            }
+            return ["source": .string(source), "keys": .array(list), "skipped": .array(skipped), "warnings": J.strings(setWarnings)]
+        }
+
+        func human(style s: Style) -> String {
+            var rows: [[String]] = [["KID", "KTY", "ALG", "USE", "SIZE", "THUMBPRINT"]]
+            for k in keys.keys {
+                let size = k.curve ?? k.bits.map { "\($0) bits" } ?? "-"
+                rows.append([displayable(k.keyID ?? "-", limit: 40), k.keyType.rawValue, k.pinnedAlgorithm ?? "-", k.use ?? "-", size,
+                             k.keyType == .oct ? "-" : (k.thumbprint ?? "-")])
+            }
+            let widths = (0..<6).map { c in rows.map { $0[c].count }.max() ?? 0 }
+            var out = s.bold("\(keys.keys.count) key\(keys.keys.count == 1 ? "" : "s") in \(displayable(source, limit: 200))") + "\n"
+            for (r, row) in rows.enumerated() {
+                let line = "  " + row.enumerated().map { c, v in c == 5 ? v : pad(v, widths[c]) }.joined(separator: "  ")
+                out += (r == 0 ? s.dim(line) : line) + "\n"
+                if r > 0 {
+                    for w in keyWarnings[r - 1] { out += "    " + s.yellow("! ") + w + "\n" }
+                }
+            }
+            for sk in keys.skipped {
+                out += "  " + s.dim("skipped entry \(sk.index)\(sk.keyID.map { " (kid \(displayable($0, limit: 40)))" } ?? ""): \(sk.reason)") + "\n"
+            }
+            return out
+        }
+    }
+
+    static func run(_ args: ParsedArguments) throws(UsageError) -> ThrustCLI.ExitCode {
+        guard let source = args.positionals.first else { throw UsageError("jwks needs a SOURCE: a JWKS file or URL") }
+        _ = try Inputs.duration(args, "--timeout")
+        if RemoteURL.isURL(source) {
+            try RemoteURL.checkScheme(source, allowHTTP: args.has("--allow-http"), flag: "jwks")
+            let why = "a remote JWKS (jwks URL) is not available in this build yet: network support is not built; use jwks FILE"
+            if args.json {
+                OutputStream.out.line((["source": .string(source), "keys": .array([]), "skipped": .array([]),
+                                        "warnings": .array([]), "error": .string(why)] as JSONValue).serialized)
+            }
+            OutputStream.err.line("thrust-jwt: \(why)")
+            return .noVerdict
+        }
+        let bytes = try Inputs.readFile(source, what: "JWKS file")
+        let keys: KeySet
+        do { keys = try KeySet(jwks: bytes) } catch {
+            throw UsageError("JWKS file '\(displayable(source, limit: 200))' is not a valid JWKS: \(error.message)")
+        }
+        let listing = Listing(source: source, keys: keys)
+        if args.json {
+            OutputStream.out.line(listing.json.serialized)
+        } else if !args.quiet {
+            OutputStream.out.write(listing.human(style: Style.detect(fd: 1)))
+            let warn = Style.detect(fd: 2)
+            for w in listing.setWarnings { OutputStream.err.line(warn.yellow("warning: ") + w) }
+        }
+        if listing.leaksPrivate {
+            if !args.json { OutputStream.err.line("thrust-jwt: the set leaks private key material") }
+            return .rejected
+        }
+        return .success
+    }
+}

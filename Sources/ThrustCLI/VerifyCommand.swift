@@ -1,0 +1,259 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import ThrustJWT
+
+/// `verify` and `verify --batch`.
+enum VerifyCommand {
+    /// Everything one token's verdict needs, resolved once from the arguments.
+    struct Setup: Sendable {
+        let source: KeySourceOption
+        let verifier: TokenVerifier?
+        let now: Double
+        let expiresWithin: Double?
+    }
+
+    static func setup(_ args: ParsedArguments) throws(UsageError) -> Setup {
+        let source = try KeySourceOption.resolve(args)
+        let algorithms = try KeySourceOption.algorithms(args, source: source)
+        let leeway = try Inputs.duration(args, "--leeway") ?? 60
+        let policy = VerificationPolicy(
+            algorithms: algorithms, issuer: args.value("--iss"), audiences: args.all("--aud"), leeway: leeway,
+            maxAge: try Inputs.duration(args, "--max-age"), requiredScopes: args.all("--scope"),
+            requireSubject: !args.has("--no-require-sub"))
+        _ = try Inputs.duration(args, "--timeout")
+        if let jobs = args.value("--jobs"), Int(jobs).map({ $0 < 1 || $0 > 256 }) ?? true {
+            throw UsageError("--jobs takes a number from 1 to 256")
+        }
+        var verifier: TokenVerifier? = nil
+        if case .keys(let keys, _) = source { verifier = TokenVerifier(keys: keys, policy: policy) }
+        return Setup(source: source, verifier: verifier, now: try Inputs.now(args),
+                     expiresWithin: try Inputs.duration(args, "--expires-within"))
+    }
+
+    static func run(_ args: ParsedArguments) throws(UsageError) -> ThrustCLI.ExitCode {
+        let setup = try setup(args)
+        if args.has("--batch") {
+            if !args.positionals.isEmpty || args.has("--token-env") || args.has("--token-file") {
+                throw UsageError("--batch reads one token per stdin line; give no TOKEN, --token-env or --token-file")
+            }
+            return batch(args, setup)
+        }
+        if args.has("--jobs") { throw UsageError("--jobs goes with --batch") }
+        let (token, _) = try Inputs.token(args, implicitStdin: true)
+        let verdict = Verdict(token: token, setup: setup)
+        if args.json {
+            OutputStream.out.line(verdict.json.serialized)
+        } else if !args.quiet {
+            OutputStream.out.write(verdict.human(style: Style.detect(fd: 1)))
+            let warn = Style.detect(fd: 2)
+            for w in verdict.warnings { OutputStream.err.line(warn.yellow("warning: ") + w) }
+        }
+        return verdict.exitCode
+    }
+
+    /// One token's verdict: valid, expiring, rejected, or no verdict.
+    struct Verdict: Sendable {
+        let result: VerificationResult?
+        let unavailable: String?
+        let now: Double
+        let expiring: Bool
+        let warnings: [String]
+
+        init(token: String, setup: Setup) {
+            now = setup.now
+            guard let verifier = setup.verifier else {
+                if case .unavailable(let why) = setup.source { unavailable = why } else { unavailable = "no key source" }
+                result = nil
+                expiring = false
+                warnings = []
+                return
+            }
+            unavailable = nil
+            let r = verifier.verify(token, now: setup.now)
+            result = r
+            var w = r.warnings
+            var soon = false
+            if r.isValid, let window = setup.expiresWithin {
+                if let exp = r.expiresAt { soon = exp - setup.now <= window }
+                else { w.append("no exp, so --expires-within does not apply") }
+            }
+            expiring = soon
+            warnings = w
+        }
+
+        var exitCode: ThrustCLI.ExitCode {
+            guard let result else { return .noVerdict }
+            if !result.isValid { return .rejected }
+            return expiring ? .expiring : .success
+        }
+
+        var json: JSONValue {
+            var o = JSONObject()
+            guard let r = result else {
+                o.set("valid", false)
+                o.set("reason", "key_unavailable")
+                o.set("detail", .string(unavailable ?? ""))
+                o.set("api_error", .null)
+                o.set("header", .object(JSONObject()))
+                o.set("claims", .object(JSONObject()))
+                o.set("key", .null)
+                o.set("expires_in_seconds", .null)
+                o.set("expiring", false)
+                o.set("stale", .null)
+                o.set("warnings", .array([]))
+                return .object(o)
+            }
+            o.set("valid", .bool(r.isValid))
+            o.set("reason", J.str(r.rejection?.reason.rawValue))
+            o.set("detail", .string(detail))
+            o.set("api_error", J.apiError(r.rejection?.apiError))
+            o.set("header", J.object(r.header?.raw))
+            o.set("claims", J.object(r.claims))
+            if let key = r.key {
+                o.set("key", ["kid": J.str(key.keyID), "kty": .string(key.keyType.rawValue),
+                              "alg": J.str(r.algorithm?.rawValue), "thumbprint": J.str(key.thumbprint)])
+            } else {
+                o.set("key", .null)
+            }
+            o.set("expires_in_seconds", J.int(J.secondsUntil(r.expiresAt, now: now)))
+            o.set("expiring", .bool(expiring))
+            o.set("stale", .null)
+            o.set("warnings", J.strings(warnings))
+            return .object(o)
+        }
+
+        var detail: String {
+            guard let r = result else { return unavailable ?? "" }
+            if let rej = r.rejection { return rej.detail }
+            var s = "signature verified with \(r.algorithm?.rawValue ?? "?")"
+            if let kid = r.key?.keyID { s += " key \"\(displayable(kid, limit: 60))\"" }
+            if let exp = r.expiresAt { s += "; expires \(RFC3339.format(exp)) (\(DurationText.relative(exp, now: now)))" }
+            else { s += "; no exp" }
+            return s
+        }
+
+        func human(style s: Style) -> String {
+            guard let r = result else {
+                return s.yellow("no verdict") + "  key_unavailable: \(unavailable ?? "")\n"
+            }
+            var out = ""
+            if let rej = r.rejection {
+                out += s.red(s.bold("✗ rejected")) + "  " + s.bold(rej.reason.rawValue) + ": " + rej.detail + "\n"
+                out += "  the API would answer  \(rej.apiError.status) \(rej.apiError.message)\n"
+                return out
+            }
+            let head = expiring ? s.yellow(s.bold("! valid, expiring soon")) : s.green(s.bold("✓ valid"))
+            var keyText = r.algorithm?.rawValue ?? ""
+            if let key = r.key {
+                keyText += " · \(key.keyType.rawValue)"
+                if let bits = key.bits, key.keyType == .rsa { keyText += " \(bits)" }
+                if let crv = key.curve { keyText += " \(crv)" }
+                if let kid = key.keyID { keyText += " · kid \(displayable(kid, limit: 60))" }
+            }
+            out += head + "  " + keyText + "\n"
+            let claims = r.claims ?? JSONObject()
+            var rows: [(String, String)] = []
+            if let sub = claims["sub"]?.stringValue { rows.append(("sub", displayable(sub))) }
+            if let iss = claims["iss"]?.stringValue { rows.append(("iss", displayable(iss))) }
+            if let aud = claims["aud"] { rows.append(("aud", displayable(aud.stringValue ?? aud.serialized))) }
+            if let iat = claims["iat"]?.numberValue?.value {
+                rows.append(("iat", "\(RFC3339.format(iat)) (\(DurationText.relative(iat, now: now)))"))
+            }
+            if let exp = r.expiresAt { rows.append(("exp", "\(RFC3339.format(exp)) (expires \(DurationText.relative(exp, now: now)))")) }
+            for (k, v) in rows { out += "  " + s.cyan(pad(k, 5)) + v + "\n" }
+            return out
+        }
+    }
+
+    // MARK: --batch
+
+    static func batch(_ args: ParsedArguments, _ setup: Setup) -> ThrustCLI.ExitCode {
+        let jobs = args.value("--jobs").flatMap(Int.init) ?? Environment.processorCount
+        let printLines = args.json || !args.quiet
+        var lineNumber = 0
+        var counts = (valid: 0, rejected: 0, noVerdict: 0, expiring: 0)
+        let started = Clock.now()
+        let reader = LineReader(fd: 0)
+        while true {
+            var chunk: [(line: Int, token: String)] = []
+            while chunk.count < 4096, let raw = reader.next() {
+                lineNumber += 1
+                let token = Inputs.normalizeToken(raw)
+                if raw.allSatisfy(\.isWhitespace) { continue }
+                chunk.append((lineNumber, token))
+            }
+            if chunk.isEmpty { break }
+            let results = ResultSlots(count: chunk.count)
+            let input = chunk
+            Parallel.forEach(count: input.count, jobs: jobs) { i in
+                let verdict = Verdict(token: input[i].token, setup: setup)
+                var o = verdict.json.objectValue!
+                var withLine = JSONObject([JSONObject.Member(name: "line", value: .number(JSONNumber(input[i].line)))])
+                for m in o.members { withLine.set(m.name, m.value) }
+                o = withLine
+                results.set(i, (JSONValue.object(o).serialized, verdict.exitCode))
+            }
+            for i in 0..<input.count {
+                let (text, code) = results.get(i)
+                if printLines { OutputStream.out.line(text) }
+                switch code {
+                case .success: counts.valid += 1
+                case .expiring: counts.valid += 1; counts.expiring += 1
+                case .rejected: counts.rejected += 1
+                default: counts.noVerdict += 1
+                }
+            }
+        }
+        let elapsed = Clock.now() - started
+        let total = counts.valid + counts.rejected + counts.noVerdict
+        if !args.quiet {
+            let rate = elapsed > 0 ? Int(Double(total) / elapsed) : 0
+            OutputStream.err.line("batch: \(total) tokens: \(counts.valid) valid (\(counts.expiring) expiring), \(counts.rejected) rejected, \(counts.noVerdict) no verdict; \(jobs) jobs, \(rate)/s")
+        }
+        if counts.rejected > 0 { return .rejected }
+        if counts.noVerdict > 0 { return .noVerdict }
+        return .success
+    }
+}
+
+/// Preallocated result slots that worker threads fill by index (each index written once).
+final class ResultSlots: @unchecked Sendable {
+    private var slots: [(String, ThrustCLI.ExitCode)]
+    init(count: Int) { slots = Array(repeating: ("", .success), count: count) }
+    func set(_ i: Int, _ v: (String, ThrustCLI.ExitCode)) { slots.withUnsafeMutableBufferPointer { $0[i] = v } }
+    func get(_ i: Int) -> (String, ThrustCLI.ExitCode) { slots[i] }
+}
+
+/// Reads lines from a file descriptor without Foundation; `\r\n` and `\n` both end a line.
+final class LineReader {
+    private let fd: Int32
+    private var buffer: [UInt8] = []
+    private var start = 0
+    private var eof = false
+
+    init(fd: Int32) { self.fd = fd }
+
+    func next() -> String? {
+        while true {
+            if let nl = buffer[start...].firstIndex(of: 0x0A) {
+                var end = nl
+                if end > start, buffer[end - 1] == 0x0D { end -= 1 }
+                let line = String(decoding: buffer[start..<end], as: UTF8.self)
+                start = nl + 1
+                return line
+            }
+            if eof {
+                guard start < buffer.count else { return nil }
+                let line = String(decoding: buffer[start...], as: UTF8.self)
+                start = buffer.count
+                return line
+            }
+            if start > 0 { buffer.removeFirst(start); start = 0 }
+            var chunk = [UInt8](repeating: 0, count: 65_536)
+            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 { eof = true } else { buffer.append(contentsOf: chunk[0..<n]) }
+        }
+    }
+}
