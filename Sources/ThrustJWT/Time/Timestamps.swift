@@ -153,6 +153,7 @@ public enum DurationText {
             return m == 0 ? "\(h)h" : "\(h)h \(m)m"
         }
         let d = s / 86_400, h = s / 3600 % 24
+        if d >= 365 { return d % 365 == 0 ? "\(d / 365)y" : "\(d / 365)y \(d % 365)d" }
         return h == 0 || d >= 7 ? "\(d)d" : "\(d)d \(h)h"
     }
 
