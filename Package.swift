@@ -10,6 +10,7 @@ let package = Package(
     name: "thrust-jwt",
     products: [
         .library(name: "ThrustJWT", targets: ["ThrustJWT"]),
+        .library(name: "ThrustHTTP", targets: ["ThrustHTTP"]),
         .executable(name: "thrust-jwt", targets: ["thrust-jwt"]),
     ],
     targets: [
@@ -19,12 +20,19 @@ let package = Package(
         .target(name: "CThrustCrypto", dependencies: ["COpenSSL"]),
         // The JOSE core: parsing, keys, verification policy. No networking, no Foundation.
         .target(name: "ThrustJWT", dependencies: ["CThrustCrypto"], swiftSettings: upcoming),
+        // libcurl and libmicrohttpd glue; both are dlopen'ed on first use, so offline commands never load them.
+        .target(name: "CThrustNet"),
+        // HTTP client on libcurl, remote JWKS with caching and rotation, OIDC discovery.
+        .target(name: "ThrustHTTP", dependencies: ["ThrustJWT", "CThrustNet"], swiftSettings: upcoming),
+        // A small HTTP server on libmicrohttpd (the mock API and the tests' loopback servers).
+        .target(name: "ThrustServer", dependencies: ["CThrustNet"], swiftSettings: upcoming),
         // Commands, argument parsing and terminal output, testable in-process.
-        .target(name: "ThrustCLI", dependencies: ["ThrustJWT"], swiftSettings: upcoming),
+        .target(name: "ThrustCLI", dependencies: ["ThrustJWT", "ThrustHTTP", "ThrustServer"], swiftSettings: upcoming),
         .executableTarget(name: "thrust-jwt", dependencies: ["ThrustCLI"], swiftSettings: upcoming),
         .executableTarget(name: "thrust-bench", dependencies: ["ThrustJWT"], path: "Benchmarks/thrust-bench",
                           swiftSettings: upcoming),
         .testTarget(name: "ThrustJWTTests", dependencies: ["ThrustJWT"], swiftSettings: upcoming),
-        .testTarget(name: "ThrustCLITests", dependencies: ["thrust-jwt", "ThrustJWT"], swiftSettings: upcoming),
+        .testTarget(name: "ThrustHTTPTests", dependencies: ["ThrustHTTP", "ThrustServer", "ThrustJWT"], swiftSettings: upcoming),
+        .testTarget(name: "ThrustCLITests", dependencies: ["thrust-jwt", "ThrustJWT", "ThrustServer"], swiftSettings: upcoming),
     ]
 )

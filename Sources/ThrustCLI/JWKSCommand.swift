@@ -1,3 +1,4 @@
+import ThrustHTTP
 import ThrustJWT
 
 /// `jwks SOURCE`: the keys of a set, their thumbprints, and what is wrong with them.
@@ -8,6 +9,8 @@ enum JWKSCommand {
         var keyWarnings: [[String]] = []
         var setWarnings: [String] = []
         var leaksPrivate = false
+        /// How a remote set was obtained, and what HTTP said about caching it.
+        var remote: RemoteDocument.Snapshot? = nil
 
         init(source: String, keys: KeySet) {
             self.source = source
@@ -43,7 +46,15 @@ enum JWKSCommand {
             let skipped: [JSONValue] = keys.skipped.map {
                 ["index": .number(JSONNumber($0.index)), "kid": J.str($0.keyID), "reason": .string($0.reason)]
             }
-            return ["source": .string(source), "keys": .array(list), "skipped": .array(skipped), "warnings": J.strings(setWarnings)]
+            var o: JSONObject = JSONObject(["source": .string(source), "keys": .array(list), "skipped": .array(skipped),
+                                            "warnings": J.strings(setWarnings)])
+            if let r = remote {
+                let d = r.document
+                o.set("cache", ["state": .string(r.origin.rawValue), "stale": .bool(r.stale), "fetched_at": J.time(d.fetchedAt),
+                                "fresh_until": J.time(d.freshUntil)])
+                o.set("http", ["cache_control": J.str(d.cacheControl), "etag": J.str(d.etag), "last_modified": J.str(d.lastModified)])
+            }
+            return .object(o)
         }
 
         func human(style s: Style) -> String {
@@ -62,6 +73,18 @@ enum JWKSCommand {
                     for w in keyWarnings[r - 1] { out += "    " + s.yellow("! ") + w + "\n" }
                 }
             }
+            if let r = remote {
+                let d = r.document, now = Clock.now()
+                let state: String
+                switch r.origin {
+                case .cache: state = "from the disk cache"
+                case .fetched: state = "fetched now"
+                case .revalidated: state = "revalidated (304 Not Modified)"
+                case .staleAfterError: state = s.yellow("STALE: the refetch failed")
+                }
+                out += "  " + s.dim("cache  ") + "\(state); fetched \(RFC3339.format(d.fetchedAt)), fresh \(d.freshUntil > now ? "for \(DurationText.describe(d.freshUntil - now))" : "no longer")\n"
+                out += "  " + s.dim("http   ") + "Cache-Control: \(d.cacheControl ?? "-")  ETag: \(d.etag ?? "-")  Last-Modified: \(d.lastModified ?? "-")\n"
+            }
             for sk in keys.skipped {
                 out += "  " + s.dim("skipped entry \(sk.index)\(sk.keyID.map { " (kid \(displayable($0, limit: 40)))" } ?? ""): \(sk.reason)") + "\n"
             }
@@ -72,22 +95,35 @@ enum JWKSCommand {
     static func run(_ args: ParsedArguments) throws(UsageError) -> ThrustCLI.ExitCode {
         guard let source = args.positionals.first else { throw UsageError("jwks needs a SOURCE: a JWKS file or URL") }
         _ = try Inputs.duration(args, "--timeout")
-        if RemoteURL.isURL(source) {
-            try RemoteURL.checkScheme(source, allowHTTP: args.has("--allow-http"), flag: "jwks")
-            let why = "a remote JWKS (jwks URL) is not available in this build yet: network support is not built; use jwks FILE"
-            if args.json {
-                OutputStream.out.line((["source": .string(source), "keys": .array([]), "skipped": .array([]),
-                                        "warnings": .array([]), "error": .string(why)] as JSONValue).serialized)
-            }
-            OutputStream.err.line("thrust-jwt: \(why)")
-            return .noVerdict
-        }
-        let bytes = try Inputs.readFile(source, what: "JWKS file")
         let keys: KeySet
-        do { keys = try KeySet(jwks: bytes) } catch {
-            throw UsageError("JWKS file '\(displayable(source, limit: 200))' is not a valid JWKS: \(error.message)")
+        var remote: RemoteDocument.Snapshot? = nil
+        if URLPolicy.isHTTPURL(source) {
+            let network = try NetworkOptions(args)
+            try network.check(source, flag: "jwks")
+            do {
+                let fetched = try RemoteKeySet(url: source, client: network.client, cache: network.cache).current()
+                keys = fetched.keys
+                remote = fetched.snapshot
+            } catch {
+                let why = "cannot fetch the JWKS at \(source): \(error)"
+                if args.json {
+                    OutputStream.out.line((["source": .string(source), "keys": .array([]), "skipped": .array([]),
+                                            "warnings": .array([]), "error": .string(why)] as JSONValue).serialized)
+                }
+                OutputStream.err.line("thrust-jwt: \(why)")
+                return .noVerdict
+            }
+        } else {
+            let bytes = try Inputs.readFile(source, what: "JWKS file")
+            do { keys = try KeySet(jwks: bytes) } catch {
+                throw UsageError("JWKS file '\(displayable(source, limit: 200))' is not a valid JWKS: \(error.message)")
+            }
         }
-        let listing = Listing(source: source, keys: keys)
+        var listing = Listing(source: source, keys: keys)
+        listing.remote = remote
+        if let snap = remote, snap.stale, let error = snap.error {
+            listing.setWarnings.append("stale: the refetch failed (\(error)); listing the copy fetched \(DurationText.describe(Clock.now() - snap.document.fetchedAt)) ago")
+        }
         if args.json {
             OutputStream.out.line(listing.json.serialized)
         } else if !args.quiet {

@@ -1,9 +1,12 @@
+import ThrustHTTP
 import ThrustJWT
 
 /// The key source of `verify` (SPEC: exactly one of --jwks, --oidc, --key, --secret-env/-file).
-enum KeySourceOption {
+enum KeySourceOption: Sendable {
     case keys(KeySet, description: String)
-    /// A remote source that this build cannot reach: no verdict (exit 3), said clearly.
+    /// A JWKS URL (given, or discovered through --oidc), fetched and cached.
+    case remote(RemoteKeySet, issuer: String?)
+    /// A remote source that could not be reached at set-up (discovery failed): no verdict, exit 3.
     case unavailable(String)
 
     static func resolve(_ args: ParsedArguments) throws(UsageError) -> KeySourceOption {
@@ -14,10 +17,20 @@ enum KeySourceOption {
             throw UsageError("verify needs a key source: --jwks URL|FILE, --oidc ISSUER_URL, --key FILE, --secret-env NAME or --secret-file FILE")
         }
         if count > 1 { throw UsageError("give one key source only (--jwks, --oidc, --key, --secret-env or --secret-file)") }
-        if let url = oidc ?? (jwks.flatMap { RemoteURL.isURL($0) ? $0 : nil }) {
-            try RemoteURL.checkScheme(url, allowHTTP: args.has("--allow-http"), flag: oidc != nil ? "--oidc" : "--jwks")
-            let what = oidc != nil ? "OIDC discovery (--oidc)" : "a remote JWKS (--jwks URL)"
-            return .unavailable("\(what) is not available in this build yet: network support is not built; use --jwks FILE or --key FILE")
+        if let issuer = oidc {
+            let network = try NetworkOptions(args)
+            try network.check(issuer, flag: "--oidc")
+            do {
+                let uri = try OIDCDiscovery.jwksURI(issuer: issuer, client: network.client, cache: network.cache)
+                return .remote(RemoteKeySet(url: uri, client: network.client, cache: network.cache), issuer: issuer)
+            } catch {
+                return .unavailable("OIDC discovery for \(issuer) failed: \(error)")
+            }
+        }
+        if let url = jwks, URLPolicy.isHTTPURL(url) {
+            let network = try NetworkOptions(args)
+            try network.check(url, flag: "--jwks")
+            return .remote(RemoteKeySet(url: url, client: network.client, cache: network.cache), issuer: nil)
         }
         if let jwks {
             let bytes = try Inputs.readFile(jwks, what: "JWKS file")
@@ -63,30 +76,31 @@ enum KeySourceOption {
     }
 }
 
-/// Rules for key-source URLs that hold before any network code runs.
-enum RemoteURL {
-    static func isURL(_ s: String) -> Bool {
-        let l = s.lowercased()
-        return l.hasPrefix("http://") || l.hasPrefix("https://")
+/// `--timeout`, `--allow-http`, `--cache-dir`, `--no-cache`: how remote sources are fetched.
+struct NetworkOptions: Sendable {
+    let client: HTTPClient
+    let cache: DiskCache?
+    let allowHTTP: Bool
+
+    init(_ args: ParsedArguments) throws(UsageError) {
+        let timeout = try Inputs.duration(args, "--timeout") ?? 10
+        guard timeout > 0 else { throw UsageError("--timeout must be more than 0") }
+        allowHTTP = args.has("--allow-http")
+        client = HTTPClient(configuration: .init(timeout: timeout, allowHTTP: allowHTTP))
+        if args.has("--no-cache") {
+            if args.has("--cache-dir") { throw UsageError("--cache-dir and --no-cache contradict each other") }
+            cache = nil
+        } else if let dir = args.value("--cache-dir") {
+            cache = DiskCache(directory: dir)
+        } else {
+            cache = DiskCache.defaultDirectory().map(DiskCache.init(directory:))
+        }
     }
 
-    static func host(_ url: String) -> String {
-        guard let r = url.firstRange(of: "://") else { return "" }
-        var authority = url[r.upperBound...].prefix { $0 != "/" && $0 != "?" && $0 != "#" }
-        if let at = authority.lastIndex(of: "@") { authority = authority[authority.index(after: at)...] }
-        if authority.hasPrefix("[") { return String(authority.dropFirst().prefix { $0 != "]" }).lowercased() }
-        return String(authority.prefix { $0 != ":" }).lowercased()
-    }
-
-    static func isLoopback(host: String) -> Bool {
-        host == "localhost" || host == "::1" || host.hasSuffix(".localhost") || host.hasPrefix("127.")
-    }
-
-    /// Plain http is refused except to loopback, unless `--allow-http` (SPEC: exit 2).
-    static func checkScheme(_ url: String, allowHTTP: Bool, flag: String) throws(UsageError) {
-        guard isURL(url) else { throw UsageError("\(flag) takes an http(s) URL") }
-        if url.lowercased().hasPrefix("http://") && !allowHTTP && !isLoopback(host: host(url)) {
-            throw UsageError("\(flag) \(displayable(url, limit: 200)) is plain http to a non-loopback host; use https, or --allow-http")
+    /// Plain http off loopback without --allow-http is a usage error (SPEC: exit 2).
+    func check(_ url: String, flag: String) throws(UsageError) {
+        do { try URLPolicy.check(url, allowHTTP: allowHTTP) } catch {
+            throw UsageError("\(flag) \(error)")
         }
     }
 }

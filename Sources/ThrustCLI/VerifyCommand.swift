@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import ThrustHTTP
 import ThrustJWT
 
 /// `verify` and `verify --batch`.
@@ -9,6 +10,7 @@ enum VerifyCommand {
     struct Setup: Sendable {
         let source: KeySourceOption
         let verifier: TokenVerifier?
+        let policy: VerificationPolicy
         let now: Double
         let expiresWithin: Double?
     }
@@ -17,8 +19,10 @@ enum VerifyCommand {
         let source = try KeySourceOption.resolve(args)
         let algorithms = try KeySourceOption.algorithms(args, source: source)
         let leeway = try Inputs.duration(args, "--leeway") ?? 60
+        var issuer = args.value("--iss")
+        if issuer == nil, case .remote(_, let discovered?) = source { issuer = discovered }
         let policy = VerificationPolicy(
-            algorithms: algorithms, issuer: args.value("--iss"), audiences: args.all("--aud"), leeway: leeway,
+            algorithms: algorithms, issuer: issuer, audiences: args.all("--aud"), leeway: leeway,
             maxAge: try Inputs.duration(args, "--max-age"), requiredScopes: args.all("--scope"),
             requireSubject: !args.has("--no-require-sub"))
         _ = try Inputs.duration(args, "--timeout")
@@ -27,7 +31,7 @@ enum VerifyCommand {
         }
         var verifier: TokenVerifier? = nil
         if case .keys(let keys, _) = source { verifier = TokenVerifier(keys: keys, policy: policy) }
-        return Setup(source: source, verifier: verifier, now: try Inputs.now(args),
+        return Setup(source: source, verifier: verifier, policy: policy, now: try Inputs.now(args),
                      expiresWithin: try Inputs.duration(args, "--expires-within"))
     }
 
@@ -44,6 +48,9 @@ enum VerifyCommand {
         let verdict = Verdict(token: token, setup: setup)
         if args.json {
             OutputStream.out.line(verdict.json.serialized)
+            if let why = verdict.unavailable { OutputStream.err.line("thrust-jwt: \(why)") }
+        } else if verdict.unavailable != nil {
+            OutputStream.err.line("thrust-jwt: \(verdict.unavailable!)")
         } else if !args.quiet {
             OutputStream.out.write(verdict.human(style: Style.detect(fd: 1)))
             let warn = Style.detect(fd: 2)
@@ -58,21 +65,34 @@ enum VerifyCommand {
         let unavailable: String?
         let now: Double
         let expiring: Bool
+        /// nil for local sources; whether a remote set was served past its freshness.
+        let stale: Bool?
         let warnings: [String]
 
         init(token: String, setup: Setup) {
             now = setup.now
-            guard let verifier = setup.verifier else {
-                if case .unavailable(let why) = setup.source { unavailable = why } else { unavailable = "no key source" }
-                result = nil
-                expiring = false
-                warnings = []
+            let r: VerificationResult
+            var w: [String]
+            switch setup.source {
+            case .keys:
+                r = setup.verifier!.verify(token, now: setup.now)
+                w = r.warnings
+                stale = nil
+            case .remote(let remote, _):
+                let v = remote.verify(token, policy: setup.policy, now: setup.now)
+                guard let result = v.result else {
+                    (result, unavailable, expiring, stale, warnings) = (nil, v.unavailable, false, nil, v.warnings)
+                    return
+                }
+                r = result
+                w = v.warnings
+                stale = v.stale
+            case .unavailable(let why):
+                (result, unavailable, expiring, stale, warnings) = (nil, why, false, nil, [])
                 return
             }
             unavailable = nil
-            let r = verifier.verify(token, now: setup.now)
             result = r
-            var w = r.warnings
             var soon = false
             if r.isValid, let window = setup.expiresWithin {
                 if let exp = r.expiresAt { soon = exp - setup.now <= window }
@@ -101,7 +121,7 @@ enum VerifyCommand {
                 o.set("expires_in_seconds", .null)
                 o.set("expiring", false)
                 o.set("stale", .null)
-                o.set("warnings", .array([]))
+                o.set("warnings", J.strings(warnings))
                 return .object(o)
             }
             o.set("valid", .bool(r.isValid))
@@ -118,7 +138,7 @@ enum VerifyCommand {
             }
             o.set("expires_in_seconds", J.int(J.secondsUntil(r.expiresAt, now: now)))
             o.set("expiring", .bool(expiring))
-            o.set("stale", .null)
+            o.set("stale", stale.map(JSONValue.bool) ?? .null)
             o.set("warnings", J.strings(warnings))
             return .object(o)
         }
@@ -134,9 +154,7 @@ enum VerifyCommand {
         }
 
         func human(style s: Style) -> String {
-            guard let r = result else {
-                return s.yellow("no verdict") + "  key_unavailable: \(unavailable ?? "")\n"
-            }
+            guard let r = result else { return "" }
             var out = ""
             if let rej = r.rejection {
                 out += s.red(s.bold("✗ rejected")) + "  " + s.bold(rej.reason.rawValue) + ": " + rej.detail + "\n"

@@ -113,12 +113,4 @@ import ThrustJWT
         }
         #expect(try CLI.run(["completions", "powershell"]).status == 2)
     }
-
-    @Test func remoteSourcesSayTheyAreNotBuiltYet() throws {
-        let r = try CLI.run(["verify", "--json", "--jwks", "https://auth.example.com/.well-known/jwks.json", "a.b.c"])
-        #expect(r.status == 3)
-        #expect(r.json["reason"] as? String == "key_unavailable")
-        #expect(r.json["api_error"] is NSNull)
-        #expect((r.json["detail"] as? String)?.contains("not available") == true)
-    }
 }

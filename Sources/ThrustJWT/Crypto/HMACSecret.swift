@@ -46,12 +46,18 @@ public final class HMACSecret: Sendable {
     }
 }
 
-/// SHA-256 through OpenSSL, for RFC 7638 thumbprints.
-enum SHA256 {
-    static func hash(_ bytes: [UInt8]) -> [UInt8] {
+/// SHA-256 through OpenSSL, for RFC 7638 thumbprints and cache keys.
+public enum Digest {
+    public static func sha256(_ bytes: [UInt8]) -> [UInt8] {
         var out = [UInt8](repeating: 0, count: 32)
         _ = thrust_sha256(bytes, bytes.count, &out)
         return out
+    }
+
+    /// Lower-case hex of the SHA-256 of `text`'s UTF-8.
+    public static func sha256Hex(_ text: String) -> String {
+        let hex = Array("0123456789abcdef")
+        return String(sha256(Array(text.utf8)).flatMap { [hex[Int($0 >> 4)], hex[Int($0 & 15)]] })
     }
 }
 

@@ -101,6 +101,6 @@ public struct JWK: Sendable, Hashable {
             guard let v = raw[name], v.stringValue != nil else { return nil }
             object.set(name, v)
         }
-        return Base64URL.encode(SHA256.hash(JSONValue.object(object).serializedBytes))
+        return Base64URL.encode(Digest.sha256(JSONValue.object(object).serializedBytes))
     }
 }
