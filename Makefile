@@ -25,7 +25,7 @@ test: deps
 	$(SWIFT) test --skip-build --parallel
 
 demo: build
-	@./scripts/demo.sh $(BIN_DIR)/thrust-jwt
+	$(BIN_DIR)/thrust-jwt demo
 
 bench: bench-deps build
 	$(SWIFT) build -c release --static-swift-stdlib --product thrust-bench

@@ -26,13 +26,18 @@ let package = Package(
         .target(name: "ThrustHTTP", dependencies: ["ThrustJWT", "CThrustNet"], swiftSettings: upcoming),
         // A small HTTP server on libmicrohttpd (the mock API and the tests' loopback servers).
         .target(name: "ThrustServer", dependencies: ["CThrustNet"], swiftSettings: upcoming),
+        // check and probe: the live API's answers held against its documented error table.
+        .target(name: "ThrustProbe", dependencies: ["ThrustJWT", "ThrustHTTP"], swiftSettings: upcoming),
+        // The local Thrust API emulator that enforces the documented table.
+        .target(name: "ThrustMock", dependencies: ["ThrustJWT", "ThrustServer"], swiftSettings: upcoming),
         // Commands, argument parsing and terminal output, testable in-process.
-        .target(name: "ThrustCLI", dependencies: ["ThrustJWT", "ThrustHTTP", "ThrustServer"], swiftSettings: upcoming),
+        .target(name: "ThrustCLI", dependencies: ["ThrustJWT", "ThrustHTTP", "ThrustServer", "ThrustProbe", "ThrustMock"],
+                swiftSettings: upcoming),
         .executableTarget(name: "thrust-jwt", dependencies: ["ThrustCLI"], swiftSettings: upcoming),
         .executableTarget(name: "thrust-bench", dependencies: ["ThrustJWT"], path: "Benchmarks/thrust-bench",
                           swiftSettings: upcoming),
         .testTarget(name: "ThrustJWTTests", dependencies: ["ThrustJWT"], swiftSettings: upcoming),
         .testTarget(name: "ThrustHTTPTests", dependencies: ["ThrustHTTP", "ThrustServer", "ThrustJWT"], swiftSettings: upcoming),
-        .testTarget(name: "ThrustCLITests", dependencies: ["thrust-jwt", "ThrustJWT", "ThrustServer"], swiftSettings: upcoming),
+        .testTarget(name: "ThrustCLITests", dependencies: ["thrust-jwt", "ThrustJWT", "ThrustServer", "ThrustMock"], swiftSettings: upcoming),
     ]
 )

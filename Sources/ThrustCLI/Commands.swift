@@ -96,13 +96,63 @@ enum Commands {
         details: ["Writes private.pem, public.pem, private.jwk.json and jwks.json."],
         examples: ["thrust-jwt keygen --kty EC --crv P-256 --out-dir keys"])
 
+    static let check = CommandSpec(
+        name: "check", summary: "CI check that a deployed key still works against the live API",
+        positional: "[TOKEN]", maxPositionals: 1,
+        options: tokenInput + [
+            .value("--base-url", "URL", "API base (default $THRUST_BASE_URL, else the documented base)"),
+            .value("--endpoint", "NAME", "endpoint to call (default get-notifications)"),
+            .value("--header", "'Name: value'", "extra request header (repeatable)", repeatable: true),
+            .value("--expires-within", "DURATION", "exit 4 when the key expires within this window"),
+            .value("--jwks", "URL|FILE", "also verify the key locally against this JWKS"),
+            .value("--oidc", "ISSUER_URL", "also verify locally, discovering the JWKS"),
+            .value("--junit", "FILE", "write a JUnit XML report"),
+            .value("--now", "TIME", "pin the clock for the local checks"),
+        ] + networkOptions,
+        details: ["The key comes from --token-env (default THRUST_API_KEY), --token-file, TOKEN or '-' (never stdin implicitly).",
+                  "Exit 0 works, 1 rejected, 2 usage, 3 no verdict (the API is down, not your key), 4 expiring.",
+                  "Under GITHUB_ACTIONS=true it also prints ::error:: / ::warning:: workflow commands."],
+        examples: ["THRUST_API_KEY=... thrust-jwt check", "thrust-jwt check --expires-within 7d --junit check.xml"])
+
+    static let probe = CommandSpec(
+        name: "probe", summary: "hold every endpoint's auth behaviour against the documented error table",
+        options: [
+            .value("--base-url", "URL", "API base to probe (required, or $THRUST_BASE_URL): probe sends forged tokens"),
+            .value("--token-env", "NAME", "a real token (default THRUST_API_KEY when set)"),
+            .value("--expired-token-env", "NAME", "an expired token for the expired_token case"),
+            .value("--endpoint", "NAME", "endpoint to probe (repeatable; default all four)", repeatable: true),
+            .value("--header", "'Name: value'", "extra request header (repeatable)", repeatable: true),
+            .value("--concurrency", "N", "requests in flight at once (default 8)"),
+            .value("--junit", "FILE", "write a JUnit XML report, one test case a cell"),
+            .value("--now", "TIME", "pin the clock for the forged tokens' iat/exp"),
+        ] + networkOptions.filter { $0.name == "--timeout" || $0.name == "--allow-http" },
+        details: ["Exit 0 every cell matched, 1 a mismatch or security hole, 3 errors only (5xx, timeout, unreachable)."],
+        examples: ["thrust-jwt probe --base-url http://127.0.0.1:8787/functions/v1 --token-env TOKEN"])
+
+    static let mock = CommandSpec(
+        name: "mock", summary: "run a local Thrust API that enforces the documented error table",
+        options: [
+            .value("--host", "ADDR", "IPv4 address to bind (default 127.0.0.1)"),
+            .value("--port", "N", "port (default 8787; 0 for any free port)"),
+            .value("--key", "FILE", "signing key: private PEM or JWK (default: a fresh RSA 2048 key)"),
+            .value("--scope-required", "SCOPE", "get-notifications demands this scope (403 otherwise)"),
+            .value("--latency", "DURATION", "delay every answer"),
+            .value("--jwks-status", "CODE", "the JWKS route answers this status"),
+        ],
+        details: ["Prints base_url=, issuer=, jwks_url= and token= lines, then serves until SIGINT or SIGTERM."],
+        examples: ["thrust-jwt mock --port 0", "thrust-jwt mock --scope-required notifications:read --latency 200ms"])
+
+    static let demo = CommandSpec(
+        name: "demo", summary: "the main job end to end, offline, against an in-process mock", options: [],
+        details: ["Creates a key, starts the mock on an ephemeral loopback port, mints, decodes, verifies, checks and probes."],
+        examples: ["thrust-jwt demo"])
+
     static let help = CommandSpec(name: "help", summary: "show help for a command", positional: "[COMMAND]", maxPositionals: 1, options: [])
     static let completions = CommandSpec(
         name: "completions", summary: "print a shell completion script", positional: "bash|zsh|fish", maxPositionals: 1,
         options: [], examples: ["thrust-jwt completions bash > /etc/bash_completion.d/thrust-jwt"])
 
-    /// Commands that other issues complete; listed so help and completions know them.
-    static let all: [CommandSpec] = [decode, verify, jwks, mint, keygen, help, completions]
+    static let all: [CommandSpec] = [decode, verify, jwks, check, probe, mint, keygen, mock, demo, help, completions]
 
     static func find(_ name: String) -> CommandSpec? { all.first { $0.name == name || $0.aliases.contains(name) } }
 }

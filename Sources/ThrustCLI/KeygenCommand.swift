@@ -57,10 +57,10 @@ enum KeygenCommand {
             }
         }
         let jwks: JSONValue = ["keys": .array([.object(publicJWK)])]
-        try write(paths[0], privatePEM, mode: 0o600)
-        try write(paths[1], publicPEM, mode: 0o644)
-        try write(paths[2], JSONValue.object(privateJWK).serialized + "\n", mode: 0o600)
-        try write(paths[3], jwks.serialized + "\n", mode: 0o644)
+        try FileOutput.write(paths[0], privatePEM, mode: 0o600, what: "key file")
+        try FileOutput.write(paths[1], publicPEM, mode: 0o644, what: "key file")
+        try FileOutput.write(paths[2], JSONValue.object(privateJWK).serialized + "\n", mode: 0o600, what: "key file")
+        try FileOutput.write(paths[3], jwks.serialized + "\n", mode: 0o644, what: "key file")
         let kid = publicJWK["kid"]?.stringValue ?? ""
         let thumbprint = (try? JWK(object: publicJWK))?.thumbprint ?? ""
         if args.json {
@@ -89,21 +89,6 @@ enum KeygenCommand {
         }
         guard mkdir(path, 0o755) == 0 else {
             throw UsageError("cannot create --out-dir '\(displayable(path, limit: 200))': \(String(cString: strerror(errno)))")
-        }
-    }
-
-    /// Writes a file atomically (temp file + rename) with the given mode.
-    static func write(_ path: String, _ contents: String, mode: mode_t) throws(UsageError) {
-        let tmp = path + ".tmp-\(getpid())"
-        let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, mode)
-        guard fd >= 0 else { throw UsageError("cannot write '\(displayable(path, limit: 200))': \(String(cString: strerror(errno)))") }
-        let bytes = Array(contents.utf8)
-        let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
-        fchmod(fd, mode)
-        close(fd)
-        guard n == bytes.count, rename(tmp, path) == 0 else {
-            unlink(tmp)
-            throw UsageError("cannot write '\(displayable(path, limit: 200))': \(String(cString: strerror(errno)))")
         }
     }
 }

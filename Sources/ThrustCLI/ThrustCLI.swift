@@ -33,7 +33,7 @@ public enum ThrustCLI {
             break
         }
         guard let spec = Commands.find(first) else {
-            let names = Commands.all.map(\.name) + ["check", "probe", "mock", "demo"]
+            let names = Commands.all.map(\.name)
             return usage(UsageError("unknown command '\(displayable(first, limit: 40))'\(ArgumentParser.suggestion(first, names)) (see 'thrust-jwt --help')"))
         }
         let args: ParsedArguments
@@ -49,6 +49,10 @@ public enum ThrustCLI {
             case "jwks": return try JWKSCommand.run(args)
             case "mint": return try MintCommand.run(args)
             case "keygen": return try KeygenCommand.run(args)
+            case "check": return try CheckCommand.run(args)
+            case "probe": return try ProbeCommand.run(args)
+            case "mock": return try MockCommand.run(args)
+            case "demo": return try DemoCommand.run(args)
             case "help":
                 guard let name = args.positionals.first else {
                     OutputStream.out.write(HelpText.overview())

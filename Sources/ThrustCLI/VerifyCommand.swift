@@ -202,9 +202,9 @@ enum VerifyCommand {
                 chunk.append((lineNumber, token))
             }
             if chunk.isEmpty { break }
-            let results = ResultSlots(count: chunk.count)
+            let results = Slots<(String, ThrustCLI.ExitCode)>(count: chunk.count, initial: ("", .success))
             let input = chunk
-            Parallel.forEach(count: input.count, jobs: jobs) { i in
+            ConcurrentWork.forEach(count: input.count, width: jobs) { i in
                 let verdict = Verdict(token: input[i].token, setup: setup)
                 var o = verdict.json.objectValue!
                 var withLine = JSONObject([JSONObject.Member(name: "line", value: .number(JSONNumber(input[i].line)))])
@@ -233,14 +233,6 @@ enum VerifyCommand {
         if counts.noVerdict > 0 { return .noVerdict }
         return .success
     }
-}
-
-/// Preallocated result slots that worker threads fill by index (each index written once).
-final class ResultSlots: @unchecked Sendable {
-    private var slots: [(String, ThrustCLI.ExitCode)]
-    init(count: Int) { slots = Array(repeating: ("", .success), count: count) }
-    func set(_ i: Int, _ v: (String, ThrustCLI.ExitCode)) { slots.withUnsafeMutableBufferPointer { $0[i] = v } }
-    func get(_ i: Int) -> (String, ThrustCLI.ExitCode) { slots[i] }
 }
 
 /// Reads lines from a file descriptor without Foundation; `\r\n` and `\n` both end a line.

@@ -24,6 +24,18 @@ public enum ThrustAPI {
     /// The table, in documentation order.
     public static let errorTable: [DocumentedError] = [missingAuthorization, invalidToken, noUserID, insufficientPermissions]
 
+    /// The documented row with this status and message (compared case-insensitively after
+    /// trimming, as SPEC "Classifying a response" says), or nil when the answer is in no row.
+    public static func row(status: Int, message: String?) -> DocumentedError? {
+        guard let m = message?.trimmingSpaces.lowercased() else { return nil }
+        return errorTable.first { $0.status == status && $0.message.lowercased() == m }
+    }
+
+    /// Whether `message` is this row's sentence (case-insensitive, trimmed).
+    public static func matches(_ message: String?, _ row: DocumentedError) -> Bool {
+        message?.trimmingSpaces.lowercased() == row.message.lowercased()
+    }
+
     public enum AuthMode: String, Sendable { case optional, required }
 
     public struct Endpoint: Sendable, Hashable {
@@ -31,7 +43,18 @@ public enum ThrustAPI {
         public let auth: AuthMode
         /// The documented JSON request body.
         public let body: String
+
+        public init(name: String, auth: AuthMode, body: String) {
+            self.name = name
+            self.auth = auth
+            self.body = body
+        }
     }
+
+    public static func endpoint(named name: String) -> Endpoint? { endpoints.first { $0.name == name } }
+
+    /// The endpoint `check` calls by default: it requires auth, "the documented way to test a key".
+    public static let checkEndpoint = "get-notifications"
 
     public static let endpoints: [Endpoint] = [
         Endpoint(name: "get-tokens", auth: .optional, body: #"{"filter":"trending","limit":20}"#),

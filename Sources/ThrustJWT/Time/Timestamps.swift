@@ -122,7 +122,11 @@ public enum DurationText {
         if let n = Double(t), n >= 0, t.allSatisfy({ $0.isNumber || $0 == "." }) { return n }
         var total = 0.0
         var digits = ""
-        for c in t {
+        let chars = Array(t)
+        var i = 0
+        while i < chars.count {
+            let c = chars[i]
+            i += 1
             if c.isASCII && (c.isNumber || c == ".") {
                 digits.append(c)
                 continue
@@ -131,6 +135,9 @@ public enum DurationText {
             let unit: Double
             switch c {
             case "s": unit = 1
+            case "m" where i < chars.count && chars[i] == "s":
+                i += 1
+                unit = 0.001
             case "m": unit = 60
             case "h": unit = 3600
             case "d": unit = 86_400
@@ -153,6 +160,7 @@ public enum DurationText {
             return m == 0 ? "\(h)h" : "\(h)h \(m)m"
         }
         let d = s / 86_400, h = s / 3600 % 24
+        if d >= 7 && d < 365 { return "\(Int((Double(s) / 86_400).rounded()))d" }
         if d >= 365 { return d % 365 == 0 ? "\(d / 365)y" : "\(d / 365)y \(d % 365)d" }
         return h == 0 || d >= 7 ? "\(d)d" : "\(d)d \(h)h"
     }

@@ -1,0 +1,54 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Synchronization
+
+/// Runs `body(i)` for i in 0..<count on up to `width` POSIX threads, handing out indices from
+/// one atomic counter so uneven work balances itself. Returns when every index is done.
+/// Blocking work (an HTTP exchange, a batch of signatures) belongs here, not on Swift's
+/// cooperative pool, which has only as many threads as cores.
+public enum ConcurrentWork {
+    private final class Work: @unchecked Sendable {
+        let next = Atomic<Int>(0)
+        let count: Int
+        let body: @Sendable (Int) -> Void
+        init(count: Int, body: @escaping @Sendable (Int) -> Void) {
+            self.count = count
+            self.body = body
+        }
+        func drain() {
+            while true {
+                let i = next.wrappingAdd(1, ordering: .relaxed).oldValue
+                if i >= count { return }
+                body(i)
+            }
+        }
+    }
+
+    public static func forEach(count: Int, width: Int, _ body: @escaping @Sendable (Int) -> Void) {
+        guard count > 0 else { return }
+        let work = Work(count: count, body: body)
+        let threads = min(max(1, width), count)
+        var ids: [pthread_t] = []
+        for _ in 1..<threads {
+            var tid = pthread_t()
+            let ctx = Unmanaged.passRetained(work).toOpaque()
+            let rc = pthread_create(&tid, nil, { raw in
+                Unmanaged<Work>.fromOpaque(raw!).takeRetainedValue().drain()
+                return nil
+            }, ctx)
+            if rc == 0 { ids.append(tid) } else { Unmanaged<Work>.fromOpaque(ctx).release() }
+        }
+        work.drain()
+        for tid in ids { pthread_join(tid, nil) }
+    }
+}
+
+/// Preallocated result slots that worker threads fill by index (each index written once, read
+/// after `ConcurrentWork.forEach` returns).
+public final class Slots<T: Sendable>: @unchecked Sendable {
+    private var values: [T]
+    public init(count: Int, initial: T) { values = Array(repeating: initial, count: count) }
+    public func set(_ i: Int, _ v: T) { values.withUnsafeMutableBufferPointer { $0[i] = v } }
+    public func get(_ i: Int) -> T { values[i] }
+}

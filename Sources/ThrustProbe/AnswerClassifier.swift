@@ -1,0 +1,62 @@
+import ThrustHTTP
+import ThrustJWT
+
+/// What an API answer says, read the way SPEC "Classifying a response" prescribes.
+public struct ClassifiedAnswer: Sendable {
+    public enum Origin: String, Sendable { case function, gateway }
+
+    public let status: Int
+    /// The first string among `error`, `message`, `msg`, `error_description` (a leading
+    /// `Error: ` dropped, trimmed), or nil.
+    public let message: String?
+    public let origin: Origin
+    /// The `sb-error-code` header, else the body's `code` as found (string or number).
+    public let gatewayCode: JSONValue?
+    /// The documented row the answer is in, if any.
+    public let row: ThrustAPI.DocumentedError?
+    /// For a 401: whether `response.error.includes('expired')` works on this body as the
+    /// documented client runs it. nil for other statuses.
+    public let clientContract: Bool?
+    /// The body parsed as JSON, when it is JSON.
+    public let json: JSONValue?
+    public let body: [UInt8]
+    public let latencyMS: Int
+
+    public init(status: Int, headers: HTTPHeaders, body: [UInt8], latencyMS: Int) {
+        self.status = status
+        self.body = body
+        self.latencyMS = latencyMS
+        let json = try? StrictJSON.parse(body)
+        self.json = json
+        let object = json?.objectValue
+        var message: String? = nil
+        for name in ["error", "message", "msg", "error_description"] {
+            if let s = object?[name]?.stringValue {
+                var m = s.trimmingSpaces
+                if m.lowercased().hasPrefix("error:") { m = String(m.dropFirst(6)).trimmingSpaces }
+                message = m
+                break
+            }
+        }
+        self.message = message
+        let sbCode = headers["sb-error-code"]
+        let hasError = object?.contains("error") ?? false
+        let gatewayBody = (object?.contains("code") ?? false || object?.contains("msg") ?? false) && !hasError
+        origin = sbCode != nil || gatewayBody ? .gateway : .function
+        gatewayCode = sbCode.map(JSONValue.string) ?? object?["code"]
+        row = ThrustAPI.row(status: status, message: message)
+        if status == 401 {
+            if let error = object?["error"]?.stringValue {
+                // `includes` is case-sensitive: "EXPIRED" fails it.
+                clientContract = ThrustAPI.matches(message, ThrustAPI.invalidToken) ? error.contains("expired") : true
+            } else {
+                clientContract = false
+            }
+        } else {
+            clientContract = nil
+        }
+    }
+
+    /// The message shortened for a table cell.
+    public var shortMessage: String { message.map { $0.count > 40 ? String($0.prefix(39)) + "…" : $0 } ?? "-" }
+}
