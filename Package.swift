@@ -15,7 +15,7 @@ let package = Package(
     ],
     targets: [
         // OpenSSL 3 through pkg-config; Debian's libssl-dev provides it.
-        .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         // C glue over EVP: key building, per-key verify contexts, signing, key generation.
         .target(name: "CThrustCrypto", dependencies: ["COpenSSL"]),
         // The JOSE core: parsing, keys, verification policy. No networking, no Foundation.

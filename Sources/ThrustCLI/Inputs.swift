@@ -41,19 +41,33 @@ enum Inputs {
     /// Trims the input and strips a leading `Bearer ` or `Authorization: Bearer ` (any case), so a
     /// pasted header works. `Bearer` with nothing after it becomes empty (→ missing_token).
     static func normalizeToken(_ raw: String) -> String {
-        var s = Substring(raw.trimmingSpaces)
-        func dropWord(_ word: String) -> Bool {
-            guard s.count >= word.count, s.prefix(word.count).lowercased() == word else { return false }
-            let rest = s.dropFirst(word.count)
-            guard rest.isEmpty || rest.first!.isWhitespace else { return false }
-            s = Substring(String(rest).trimmingSpaces)
+        var bytes = Substring(raw).utf8[...]
+        func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D || b == 0x0B || b == 0x0C }
+        func trim() {
+            while let f = bytes.first, isSpace(f) { bytes = bytes.dropFirst() }
+            while let l = bytes.last, isSpace(l) { bytes = bytes.dropLast() }
+        }
+        /// Drops `word` (ASCII, lower-case) when the input starts with it in any case, followed by
+        /// whitespace or the end, or (for a header name) by its colon.
+        func drop(_ word: String, needsBoundary: Bool) -> Bool {
+            let w = Array(word.utf8)
+            guard bytes.count >= w.count else { return false }
+            var i = bytes.startIndex
+            for c in w {
+                let b = bytes[i]
+                guard b == c || (b >= 0x41 && b <= 0x5A && b + 0x20 == c) else { return false }
+                i = bytes.index(after: i)
+            }
+            if needsBoundary, i != bytes.endIndex, !isSpace(bytes[i]) { return false }
+            bytes = bytes[i...]
+            trim()
             return true
         }
-        if s.lowercased().hasPrefix("authorization:") {
-            s = Substring(String(s.dropFirst("authorization:".count)).trimmingSpaces)
-        }
-        _ = dropWord("bearer")
-        return String(s)
+        trim()
+        _ = drop("authorization:", needsBoundary: false)
+        _ = drop("bearer", needsBoundary: true)
+        // Only whitespace and ASCII were dropped, so the rest is still whole UTF-8.
+        return String(Substring(bytes))
     }
 
     /// Where the token came from, for error messages.

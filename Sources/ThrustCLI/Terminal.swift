@@ -19,7 +19,16 @@ final class OutputStream: @unchecked Sendable {
         if buffer.count > 64 * 1024 { flush() }
     }
 
-    func line(_ s: String = "") { write(s + "\n") }
+    func line(_ s: String = "") {
+        buffer.append(contentsOf: s.utf8)
+        buffer.append(0x0A)
+        if buffer.count > 64 * 1024 { flush() }
+    }
+
+    func write(bytes: [UInt8]) {
+        buffer.append(contentsOf: bytes)
+        if buffer.count > 64 * 1024 { flush() }
+    }
 
     func flush() {
         var offset = 0

@@ -47,7 +47,7 @@ enum VerifyCommand {
         let (token, _) = try Inputs.token(args, implicitStdin: true)
         let verdict = Verdict(token: token, setup: setup)
         if args.json {
-            OutputStream.out.line(verdict.json.serialized)
+            OutputStream.out.line(verdict.json().serialized)
             if let why = verdict.unavailable { OutputStream.err.line("thrust-jwt: \(why)") }
         } else if verdict.unavailable != nil {
             OutputStream.err.line("thrust-jwt: \(verdict.unavailable!)")
@@ -108,8 +108,10 @@ enum VerifyCommand {
             return expiring ? .expiring : .success
         }
 
-        var json: JSONValue {
+        /// The verdict as JSON; `line` first when given (`--batch`).
+        func json(line: Int? = nil) -> JSONValue {
             var o = JSONObject()
+            if let line { o.set("line", .number(JSONNumber(line))) }
             guard let r = result else {
                 o.set("valid", false)
                 o.set("reason", "key_unavailable")
@@ -193,28 +195,19 @@ enum VerifyCommand {
         var counts = (valid: 0, rejected: 0, noVerdict: 0, expiring: 0)
         let started = Clock.now()
         let reader = LineReader(fd: 0)
-        while true {
+        func readChunk() -> [(line: Int, token: String)] {
             var chunk: [(line: Int, token: String)] = []
-            while chunk.count < 4096, let raw = reader.next() {
+            while chunk.count < 2048, let raw = reader.next() {
                 lineNumber += 1
-                let token = Inputs.normalizeToken(raw)
-                if raw.allSatisfy(\.isWhitespace) { continue }
-                chunk.append((lineNumber, token))
+                if raw.utf8.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
+                chunk.append((lineNumber, raw))
             }
-            if chunk.isEmpty { break }
-            let results = Slots<(String, ThrustCLI.ExitCode)>(count: chunk.count, initial: ("", .success))
-            let input = chunk
-            ConcurrentWork.forEach(count: input.count, width: jobs) { i in
-                let verdict = Verdict(token: input[i].token, setup: setup)
-                var o = verdict.json.objectValue!
-                var withLine = JSONObject([JSONObject.Member(name: "line", value: .number(JSONNumber(input[i].line)))])
-                for m in o.members { withLine.set(m.name, m.value) }
-                o = withLine
-                results.set(i, (JSONValue.object(o).serialized, verdict.exitCode))
-            }
-            for i in 0..<input.count {
-                let (text, code) = results.get(i)
-                if printLines { OutputStream.out.line(text) }
+            return chunk
+        }
+        func emit(_ results: Slots<([UInt8], ThrustCLI.ExitCode)>, _ count: Int) {
+            for i in 0..<count {
+                let (line, code) = results.get(i)
+                if printLines { OutputStream.out.write(bytes: line) }
                 switch code {
                 case .success: counts.valid += 1
                 case .expiring: counts.valid += 1; counts.expiring += 1
@@ -223,6 +216,28 @@ enum VerifyCommand {
                 }
             }
         }
+        // A pipeline: workers verify chunk k while this thread writes chunk k-1 and reads k+1,
+        // so reading and writing never stall the verifying threads.
+        var chunk = readChunk()
+        var previous: (Slots<([UInt8], ThrustCLI.ExitCode)>, Int)? = nil
+        while !chunk.isEmpty {
+            let input = chunk
+            let results = Slots<([UInt8], ThrustCLI.ExitCode)>(count: input.count, initial: ([], .success))
+            let running = ConcurrentWork.start(count: input.count, width: jobs) { i in
+                let verdict = Verdict(token: Inputs.normalizeToken(input[i].token), setup: setup)
+                var bytes: [UInt8] = []
+                if printLines {
+                    bytes = verdict.json(line: input[i].line).serializedBytes
+                    bytes.append(0x0A)
+                }
+                results.set(i, (bytes, verdict.exitCode))
+            }
+            if let (r, n) = previous { emit(r, n) }
+            chunk = readChunk()
+            running.wait()
+            previous = (results, input.count)
+        }
+        if let (r, n) = previous { emit(r, n) }
         let elapsed = Clock.now() - started
         let total = counts.valid + counts.rejected + counts.noVerdict
         if !args.quiet {

@@ -8,7 +8,7 @@ import Synchronization
 /// Blocking work (an HTTP exchange, a batch of signatures) belongs here, not on Swift's
 /// cooperative pool, which has only as many threads as cores.
 public enum ConcurrentWork {
-    private final class Work: @unchecked Sendable {
+    fileprivate final class Work: @unchecked Sendable {
         let next = Atomic<Int>(0)
         let count: Int
         let body: @Sendable (Int) -> Void
@@ -27,20 +27,47 @@ public enum ConcurrentWork {
 
     public static func forEach(count: Int, width: Int, _ body: @escaping @Sendable (Int) -> Void) {
         guard count > 0 else { return }
-        let work = Work(count: count, body: body)
         let threads = min(max(1, width), count)
-        var ids: [pthread_t] = []
-        for _ in 1..<threads {
-            var tid = pthread_t()
-            let ctx = Unmanaged.passRetained(work).toOpaque()
-            let rc = pthread_create(&tid, nil, { raw in
-                Unmanaged<Work>.fromOpaque(raw!).takeRetainedValue().drain()
-                return nil
-            }, ctx)
-            if rc == 0 { ids.append(tid) } else { Unmanaged<Work>.fromOpaque(ctx).release() }
+        let running = Running(work: Work(count: count, body: body), threads: threads - 1)
+        running.work.drain()   // the calling thread takes part
+        running.join()
+    }
+
+    /// Starts `width` threads on `body(0..<count)` and returns at once; `wait()` joins them. The
+    /// caller's thread stays free, e.g. to write the previous results while these are computed.
+    public static func start(count: Int, width: Int, _ body: @escaping @Sendable (Int) -> Void) -> Running {
+        Running(work: Work(count: count, body: body), threads: count == 0 ? 0 : min(max(1, width), count))
+    }
+
+    /// Threads draining one piece of work.
+    public final class Running {
+        fileprivate let work: Work
+        private var ids: [pthread_t] = []
+
+        fileprivate init(work: Work, threads: Int) {
+            self.work = work
+            for _ in 0..<threads {
+                var tid = pthread_t()
+                let ctx = Unmanaged.passRetained(work).toOpaque()
+                let rc = pthread_create(&tid, nil, { raw in
+                    Unmanaged<Work>.fromOpaque(raw!).takeRetainedValue().drain()
+                    return nil
+                }, ctx)
+                if rc == 0 { ids.append(tid) } else { Unmanaged<Work>.fromOpaque(ctx).release() }
+            }
         }
-        work.drain()
-        for tid in ids { pthread_join(tid, nil) }
+
+        /// Waits for every index to be done. When no thread could be created the caller does the
+        /// work itself, so no index is ever lost.
+        public func wait() {
+            if ids.isEmpty { work.drain() }
+            join()
+        }
+
+        fileprivate func join() {
+            for tid in ids { pthread_join(tid, nil) }
+            ids = []
+        }
     }
 }
 

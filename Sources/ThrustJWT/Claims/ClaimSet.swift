@@ -29,6 +29,12 @@ public struct ClaimSet: Sendable, Hashable {
     /// - Throws: `Rejection(.malformed)` when the payload is not a JSON object, a NumericDate claim
     ///   is not a number, `iss` is not a string, or `aud` is neither a string nor an array of strings.
     public init(json: [UInt8]) throws(Rejection) {
+        try self.init(object: ClaimSet.parseObject(json))
+    }
+
+    /// The payload as a JSON object, or `Rejection(.malformed)`: a JWS whose payload is not a
+    /// JSON object is not a JWT.
+    public static func parseObject(_ json: [UInt8]) throws(Rejection) -> JSONObject {
         let value: JSONValue
         do { value = try StrictJSON.parse(json) } catch {
             throw Rejection(.malformed, "payload is not valid JSON (not a JWT): \(error)")
@@ -36,7 +42,7 @@ public struct ClaimSet: Sendable, Hashable {
         guard case .object(let object) = value else {
             throw Rejection(.malformed, "payload is \(value.typeName), not a JSON object: not a JWT")
         }
-        try self.init(object: object)
+        return object
     }
 
     public init(object: JSONObject) throws(Rejection) {

@@ -14,39 +14,54 @@ public enum Base64URL {
 
     /// Decodes `input`, or returns nil when it is not canonical unpadded base64url.
     public static func decode<C: Collection>(_ input: C) -> [UInt8]? where C.Element == UInt8 {
+        if let fast = input.withContiguousStorageIfAvailable({ decode(buffer: $0) }) { return fast }
+        return Array(input).withUnsafeBufferPointer { decode(buffer: $0) }
+    }
+
+    /// The decoder proper, over contiguous bytes (the hot path: every token segment). Four
+    /// characters at a time into an exactly sized buffer; any byte outside the alphabet poisons
+    /// the accumulated OR and rejects the input.
+    static func decode(buffer input: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
         let count = input.count
-        if count % 4 == 1 { return nil }
-        var out = [UInt8]()
-        out.reserveCapacity(count * 3 / 4)
-        return table.withUnsafeBufferPointer { t -> [UInt8]? in
-            var acc: UInt32 = 0
-            var n = 0
-            for c in input {
-                let v = t[Int(c)]
-                if v == 0xFF { return nil }
-                acc = (acc << 6) | UInt32(v)
-                n += 1
-                if n == 4 {
-                    out.append(UInt8(truncatingIfNeeded: acc >> 16))
-                    out.append(UInt8(truncatingIfNeeded: acc >> 8))
-                    out.append(UInt8(truncatingIfNeeded: acc))
-                    acc = 0
-                    n = 0
+        let rem = count % 4
+        if rem == 1 { return nil }
+        let full = count / 4
+        let outCount = full * 3 + (rem == 0 ? 0 : rem - 1)
+        var valid = true
+        let out = [UInt8](unsafeUninitializedCapacity: outCount) { out, initialized in
+            table.withUnsafeBufferPointer { t in
+                var bad: UInt8 = 0
+                var o = 0
+                var i = 0
+                for _ in 0..<full {
+                    let a = t[Int(input[i])], b = t[Int(input[i + 1])], c = t[Int(input[i + 2])], d = t[Int(input[i + 3])]
+                    bad |= a | b | c | d
+                    let v = UInt32(a & 63) << 18 | UInt32(b & 63) << 12 | UInt32(c & 63) << 6 | UInt32(d & 63)
+                    out[o] = UInt8(truncatingIfNeeded: v >> 16)
+                    out[o + 1] = UInt8(truncatingIfNeeded: v >> 8)
+                    out[o + 2] = UInt8(truncatingIfNeeded: v)
+                    o += 3
+                    i += 4
                 }
+                if rem >= 2 {
+                    let a = t[Int(input[i])], b = t[Int(input[i + 1])]
+                    let c = rem == 3 ? t[Int(input[i + 2])] : 0
+                    bad |= a | b | c
+                    let v = UInt32(a & 63) << 18 | UInt32(b & 63) << 12 | UInt32(c & 63) << 6
+                    out[o] = UInt8(truncatingIfNeeded: v >> 16)
+                    if rem == 3 {
+                        out[o + 1] = UInt8(truncatingIfNeeded: v >> 8)
+                        // Non-canonical: the 2 unused low bits must be zero (RFC 4648 §3.5).
+                        if c & 0x3 != 0 { bad = 0xFF }
+                    } else if b & 0xF != 0 {
+                        bad = 0xFF  // the 4 unused low bits must be zero
+                    }
+                }
+                valid = bad & 0xC0 == 0
+                initialized = outCount
             }
-            switch n {
-            case 2:  // 12 bits: 8 of data, the low 4 must be zero
-                if acc & 0xF != 0 { return nil }
-                out.append(UInt8(truncatingIfNeeded: acc >> 4))
-            case 3:  // 18 bits: 16 of data, the low 2 must be zero
-                if acc & 0x3 != 0 { return nil }
-                out.append(UInt8(truncatingIfNeeded: acc >> 10))
-                out.append(UInt8(truncatingIfNeeded: acc >> 2))
-            default:
-                break
-            }
-            return out
         }
+        return valid ? out : nil
     }
 
     /// Decodes a string; nil when it is not canonical unpadded base64url.

@@ -110,9 +110,9 @@ public struct TokenVerifier: Sendable {
         }
 
         // Payload and claim types.
-        let payload = try token.payload()
-        if case .object(let o)? = try? StrictJSON.parse(payload) { state.rawClaims = o }
-        let claims = try ClaimSet(json: payload)
+        let object = try ClaimSet.parseObject(token.payload())
+        state.rawClaims = object
+        let claims = try ClaimSet(object: object)
         state.claims = claims
         if !policy.requireSubject, let sub = claims.subjectValue, sub.stringValue == nil {
             throw Rejection(.malformed, "claim \"sub\" is \(sub.typeName), not a string")
