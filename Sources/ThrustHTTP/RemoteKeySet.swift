@@ -37,7 +37,7 @@ public final class RemoteKeySet: Sendable {
     public func keys(of snapshot: RemoteDocument.Snapshot) -> KeySet {
         let body = snapshot.document.body
         if let cached = parsed.withLock({ $0 }), cached.body == body { return cached.keys }
-        let keys = (try? KeySet(jwks: body)) ?? KeySet(keys: [])
+        let keys = (try? KeySet(jwks: body, allowSecrets: false)) ?? KeySet(keys: [])
         parsed.withLock { $0 = (body, keys) }
         return keys
     }

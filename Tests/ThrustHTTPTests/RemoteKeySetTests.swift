@@ -107,6 +107,22 @@ import ThrustJWT
         #expect(v.warnings.contains { $0.contains("500") })
     }
 
+    @Test func aPublishedSecretIsNeverUsed() throws {
+        let server = try TestServer()
+        let secret = [UInt8](repeating: 7, count: 32)
+        let jwks = #"{"keys":[{"kty":"oct","kid":"s","k":"\#(Base64URL.encode(secret))"}]}"#
+        server.set("/jwks.json", .init(body: Array(jwks.utf8)))
+        var claims = JSONObject()
+        claims.set("sub", "u")
+        let token = try TokenSigner.sign(claims: claims, algorithm: .hs256, key: .secret(HMACSecret(secret)), keyID: "s")
+        let v = RemoteKeySet(url: server.url("/jwks.json"), client: client).verify(token, policy: VerificationPolicy())
+        #expect(v.result?.isValid == false)
+        #expect(v.result?.rejection?.reason == .keyNotFound)
+        // The same set from a local file is the user's own secret, and is used.
+        let local = TokenVerifier(keys: try KeySet(jwks: Array(jwks.utf8))).verify(token)
+        #expect(local.isValid)
+    }
+
     @Test func failuresWithoutACopyAreUnavailable() throws {
         let server = try TestServer(), a = try SigningKey(kid: "a")
         server.set("/500", .init(status: 500, body: Array("down".utf8)))

@@ -36,9 +36,10 @@ public struct KeySet: Sendable {
 
     public init(single key: VerificationKey) { self.init(keys: [key], isSingleKey: true) }
 
-    /// Parses a JWKS document.
+    /// Parses a JWKS document. With `allowSecrets: false` (a published, remote set) an `oct` key
+    /// is listed but never used: a secret anyone can download verifies nothing.
     /// - Throws: `FormatError` when it is not a JSON object with a `keys` array.
-    public init(jwks json: [UInt8]) throws(FormatError) {
+    public init(jwks json: [UInt8], allowSecrets: Bool = true) throws(FormatError) {
         let value: JSONValue
         do { value = try StrictJSON.parse(json) } catch { throw FormatError(message: "not valid JSON: \(error)") }
         guard case .object(let object) = value else { throw FormatError(message: "not a JSON object") }
@@ -53,7 +54,9 @@ public struct KeySet: Sendable {
             let kid = o["kid"]?.stringValue
             do {
                 let jwk = try JWK(object: o)
-                keys.append(try VerificationKey(jwk: jwk))
+                let key = try VerificationKey(jwk: jwk)
+                keys.append(allowSecrets || key.keyType != .oct
+                    ? key : key.unusable("an oct key in a published key set is a leaked secret; it is never used"))
             } catch {
                 skipped.append(Skipped(index: i, keyID: kid, reason: error.message))
             }

@@ -25,13 +25,13 @@ public struct VerificationKey: Sendable {
     public let bits: Int?
     public let curve: String?
     /// Why the key is never used, when it is not.
-    public let unusableReason: String?
+    public private(set) var unusableReason: String?
     /// The JWK this key came from, when it came from one.
     public let jwk: JWK?
 
     /// The algorithms this key may verify: its family's, narrowed by a JWK `alg` pin (for
     /// Ed25519, `EdDSA` and `Ed25519` are one algorithm, RFC 9864). Empty when unusable.
-    public let algorithms: [JWSAlgorithm]
+    public private(set) var algorithms: [JWSAlgorithm]
 
     public var isUsable: Bool { !algorithms.isEmpty }
 
@@ -151,6 +151,14 @@ public struct VerificationKey: Sendable {
         jwk = nil
         unusableReason = secret.count < 32 ? "secret is \(secret.count) bytes; HS256 needs at least 32 (RFC 7518 §3.2)" : nil
         algorithms = VerificationKey.algorithms(material, pin: nil, unusable: unusableReason)
+    }
+
+    /// The same key, marked never to be used.
+    public func unusable(_ reason: String) -> VerificationKey {
+        var copy = self
+        copy.unusableReason = unusableReason ?? reason
+        copy.algorithms = []
+        return copy
     }
 
     static func materialFits(_ material: Material?, _ alg: JWSAlgorithm) -> Bool {
