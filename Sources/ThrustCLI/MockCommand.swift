@@ -8,7 +8,7 @@ import ThrustMock
 enum MockCommand {
     static func configuration(_ args: ParsedArguments) throws(UsageError) -> MockAPI.Configuration {
         var config = MockAPI.Configuration()
-        if let host = args.value("--host") { config.host = host }
+        if let host = args.value("--host") { config.host = host == "localhost" ? "127.0.0.1" : host }
         if let port = args.value("--port") {
             guard let p = Int(port), (0...65535).contains(p) else { throw UsageError("--port takes a number from 0 to 65535") }
             config.port = p

@@ -252,29 +252,51 @@ enum VerifyCommand {
 
 /// Reads lines from a file descriptor without Foundation; `\r\n` and `\n` both end a line.
 final class LineReader {
+    /// Lines longer than this are cut (and the rest of the line dropped): far above the token
+    /// cap, so such a line is still judged `malformed`, but memory stays bounded.
+    static let maxLine = 64 * 1024
     private let fd: Int32
     private var buffer: [UInt8] = []
     private var start = 0
+    private var scanned = 0
     private var eof = false
+    private var discarding = false
 
     init(fd: Int32) { self.fd = fd }
 
     func next() -> String? {
         while true {
-            if let nl = buffer[start...].firstIndex(of: 0x0A) {
+            if let nl = buffer[max(start, scanned)...].firstIndex(of: 0x0A) {
                 var end = nl
                 if end > start, buffer[end - 1] == 0x0D { end -= 1 }
+                let wasDiscarding = discarding
+                discarding = false
                 let line = String(decoding: buffer[start..<end], as: UTF8.self)
                 start = nl + 1
+                scanned = start
+                if wasDiscarding { continue }   // the tail of a line already returned, cut
                 return line
             }
+            scanned = buffer.count
+            if buffer.count - start > LineReader.maxLine && !discarding {
+                let line = String(decoding: buffer[start..<(start + LineReader.maxLine + 1)], as: UTF8.self)
+                start = buffer.count
+                scanned = start
+                discarding = true
+                return line
+            }
+            if discarding { start = buffer.count; scanned = start }
             if eof {
                 guard start < buffer.count else { return nil }
                 let line = String(decoding: buffer[start...], as: UTF8.self)
                 start = buffer.count
                 return line
             }
-            if start > 0 { buffer.removeFirst(start); start = 0 }
+            if start > 0 {
+                buffer.removeFirst(start)
+                scanned -= start
+                start = 0
+            }
             var chunk = [UInt8](repeating: 0, count: 65_536)
             let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
             if n < 0 && errno == EINTR { continue }

@@ -54,6 +54,19 @@ import ThrustJWT
         #expect(r.jsonLines.allSatisfy { $0["expiring"] as? Bool == true })
     }
 
+    @Test func hugeLinesAreMalformedNotUnbounded() throws {
+        let ws = try Workspace(), keys = try TestKeys(in: ws)
+        let t = try keys.token(claims())
+        let huge = String(repeating: "x", count: 3 * 1024 * 1024)
+        let r = try CLI.run(["verify", "--batch", "--jwks", keys.jwksPath, "--now", testNowArg], stdin: [t, huge, t].joined(separator: "\n"))
+        #expect(r.status == 1)
+        let lines = r.jsonLines
+        #expect(lines.count == 3)
+        #expect(lines.map { $0["line"] as? Int } == [1, 2, 3])
+        #expect(lines[1]["reason"] as? String == "malformed")
+        #expect(lines[2]["valid"] as? Bool == true)
+    }
+
     @Test func batchRefusesAPositionalToken() throws {
         let ws = try Workspace(), keys = try TestKeys(in: ws)
         let r = try CLI.run(["verify", "--batch", "--jwks", keys.jwksPath, "a.b.c"])
