@@ -100,7 +100,7 @@ enum ArgumentParser {
         if result.positionals.count > spec.maxPositionals && !result.flags.contains("--help") {
             let extra = result.positionals[spec.maxPositionals]
             if spec.maxPositionals == 0 {
-                throw UsageError("'\(spec.name)' takes no arguments, but got '\(displayable(String(extra.prefix(20)), limit: 20))…'")
+                throw UsageError("'\(spec.name)' takes no arguments, but got '\(displayable(extra, limit: 20))'")
             }
             throw UsageError("too many arguments for '\(spec.name)' (expected \(spec.positional ?? "none"))")
         }

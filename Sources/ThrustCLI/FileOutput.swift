@@ -4,6 +4,19 @@ import Glibc
 
 /// Writing files the user asked for (reports, keys): atomically, temp file + rename.
 enum FileOutput {
+    /// Fails early (before any request is sent) when `path` cannot be written: its directory is
+    /// missing or not writable, or the file exists and is not writable.
+    static func checkWritable(_ path: String, what: String) throws(UsageError) {
+        let dir = path.contains("/") ? String(path[..<path.lastIndex(of: "/")!]) : "."
+        var st = stat()
+        guard stat(dir.isEmpty ? "/" : dir, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR else {
+            throw UsageError("cannot write \(what) '\(displayable(path, limit: 200))': its directory does not exist")
+        }
+        if access(dir.isEmpty ? "/" : dir, W_OK) != 0 || (access(path, F_OK) == 0 && access(path, W_OK) != 0) {
+            throw UsageError("cannot write \(what) '\(displayable(path, limit: 200))': permission denied")
+        }
+    }
+
     static func write(_ path: String, _ contents: String, mode: mode_t = 0o644, what: String = "file") throws(UsageError) {
         let tmp = path + ".tmp-\(getpid())"
         let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, mode)

@@ -1,5 +1,22 @@
+import ThrustJWT
+
 /// Help generated from the command table.
 enum HelpText {
+    /// The same table as JSON: every command, or one with its options.
+    static func json(_ c: CommandSpec?) -> JSONValue {
+        func describe(_ c: CommandSpec) -> JSONValue {
+            ["name": .string(c.name), "aliases": .array(c.aliases.map(JSONValue.string)), "summary": .string(c.summary),
+             "usage": .string("thrust-jwt \(c.name) [options]\(c.positional.map { " " + $0 } ?? "")"),
+             "options": .array(c.allOptions.map { o in
+                 ["name": .string(o.name), "value": o.value.map(JSONValue.string) ?? .null, "repeatable": .bool(o.repeatable),
+                  "help": .string(o.help)]
+             }),
+             "examples": .array(c.examples.map(JSONValue.string))]
+        }
+        if let c { return describe(c) }
+        return ["name": "thrust-jwt", "version": .string(Commands.version), "commands": .array(Commands.all.map(describe))]
+    }
+
     static func overview() -> String {
         var s = "thrust-jwt \(Commands.version) — inspect and validate Thrust API credentials (Ory JWTs and API keys)\n\n"
         s += "Usage: thrust-jwt COMMAND [options]\n\nCommands:\n"

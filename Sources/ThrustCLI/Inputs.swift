@@ -97,10 +97,10 @@ enum Inputs {
         return ("", .none)
     }
 
-    static func tokenFromEnv(_ name: String) throws(UsageError) -> String {
-        guard let raw = Environment.get(name) else { throw UsageError("environment variable \(name) is not set (--token-env \(name))") }
+    static func tokenFromEnv(_ name: String, flag: String = "--token-env") throws(UsageError) -> String {
+        guard let raw = Environment.get(name) else { throw UsageError("environment variable \(name) is not set (\(flag) \(name))") }
         let token = normalizeToken(raw)
-        if token.isEmpty { throw UsageError("environment variable \(name) is empty (--token-env \(name))") }
+        if token.isEmpty { throw UsageError("environment variable \(name) is empty (\(flag) \(name))") }
         return token
     }
 

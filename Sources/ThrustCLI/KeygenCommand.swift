@@ -87,7 +87,10 @@ enum KeygenCommand {
             guard (st.st_mode & S_IFMT) == S_IFDIR else { throw UsageError("--out-dir '\(displayable(path, limit: 200))' is not a directory") }
             return
         }
-        guard mkdir(path, 0o755) == 0 else {
+        if let slash = path.lastIndex(of: "/"), slash != path.startIndex {
+            try ensureDirectory(String(path[..<slash]))
+        }
+        guard mkdir(path, 0o755) == 0 || errno == EEXIST else {
             throw UsageError("cannot create --out-dir '\(displayable(path, limit: 200))': \(String(cString: strerror(errno)))")
         }
     }

@@ -43,7 +43,7 @@ enum MockCommand {
         pthread_sigmask(SIG_BLOCK, &signals, nil)
         let mock: MockAPI
         do { mock = try MockAPI(config) } catch { throw UsageError("mock: \(error.message)") }
-        let token = mock.token()
+        let token = mock.token(scopes: config.requiredScope.map { [$0] } ?? [])
         if args.json {
             OutputStream.out.line((["base_url": .string(mock.baseURL), "issuer": .string(mock.issuer), "jwks_url": .string(mock.jwksURL),
                                     "token": .string(token)] as JSONValue).serialized)

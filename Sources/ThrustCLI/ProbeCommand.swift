@@ -16,9 +16,10 @@ enum ProbeCommand {
         }
         if endpoints.isEmpty { endpoints = ThrustAPI.endpoints }
         var token: String? = nil
-        if let env = args.value("--token-env") { token = try Inputs.tokenFromEnv(env) }
+        if let env = args.value("--token-env") { token = try Inputs.tokenFromEnv(env, flag: "--token-env") }
         else if let t = Environment.get("THRUST_API_KEY").map(Inputs.normalizeToken), !t.isEmpty { token = t }
-        let expired = try args.value("--expired-token-env").map { name throws(UsageError) in try Inputs.tokenFromEnv(name) }
+        let expired = try args.value("--expired-token-env").map { name throws(UsageError) in try Inputs.tokenFromEnv(name, flag: "--expired-token-env") }
+        if let path = args.value("--junit") { try FileOutput.checkWritable(path, what: "JUnit report") }
         let concurrency = Int(args.value("--concurrency") ?? "8") ?? 0
         guard (1...64).contains(concurrency) else { throw UsageError("--concurrency takes a number from 1 to 64") }
         let config = Probe.Configuration(baseURL: base, endpoints: endpoints, token: token, expiredToken: expired,
@@ -26,6 +27,20 @@ enum ProbeCommand {
         let report: Probe.Report
         do { report = try Probe.run(config, client: network.client) } catch {
             throw UsageError("cannot create the probe's forged tokens: \(error)")
+        }
+        if let path = args.value("--junit") {
+            let cases = report.cells.map { c -> JUnitReport.TestCase in
+                let outcome: JUnitReport.TestCase.Outcome
+                switch c.verdict {
+                case .match: outcome = .passed
+                case .mismatch: outcome = .failed("mismatch: \(c.note)")
+                case .security: outcome = .failed("SECURITY: \(c.note)")
+                case .error: outcome = .error(c.note)
+                }
+                return .init(className: "thrust-jwt.probe.\(c.endpoint.name)", name: c.testCase.rawValue,
+                             seconds: Double(c.answer?.latencyMS ?? 0) / 1000, outcome: outcome)
+            }
+            try FileOutput.write(path, JUnitReport(suite: "thrust-jwt probe", cases: cases).xml, what: "JUnit report")
         }
         if args.json {
             OutputStream.out.line(json(report).serialized)
@@ -42,20 +57,6 @@ enum ProbeCommand {
                 let line = "\(c.endpoint.name) \(c.testCase.rawValue): \(c.verdict.rawValue): \(c.note)"
                 stream.line(c.verdict == .error ? GitHubAnnotation.warning("thrust-jwt probe", line) : GitHubAnnotation.error("thrust-jwt probe", line))
             }
-        }
-        if let path = args.value("--junit") {
-            let cases = report.cells.map { c -> JUnitReport.TestCase in
-                let outcome: JUnitReport.TestCase.Outcome
-                switch c.verdict {
-                case .match: outcome = .passed
-                case .mismatch: outcome = .failed("mismatch: \(c.note)")
-                case .security: outcome = .failed("SECURITY: \(c.note)")
-                case .error: outcome = .error(c.note)
-                }
-                return .init(className: "thrust-jwt.probe.\(c.endpoint.name)", name: c.testCase.rawValue,
-                             seconds: Double(c.answer?.latencyMS ?? 0) / 1000, outcome: outcome)
-            }
-            try FileOutput.write(path, JUnitReport(suite: "thrust-jwt probe", cases: cases).xml, what: "JUnit report")
         }
         return ThrustCLI.ExitCode(rawValue: report.exitCode) ?? .noVerdict
     }
@@ -75,7 +76,7 @@ enum ProbeCommand {
             if let a = c.answer {
                 cell.set("actual", ["status": .number(JSONNumber(a.status)), "message": J.str(a.message), "origin": .string(a.origin.rawValue),
                                     "gateway_code": a.gatewayCode ?? .null, "latency_ms": .number(JSONNumber(a.latencyMS))])
-                cell.set("client_contract", a.clientContract.map(JSONValue.bool) ?? .null)
+                cell.set("client_contract", c.clientContract.map(JSONValue.bool) ?? .null)
             } else {
                 cell.set("actual", .null)
                 cell.set("client_contract", .null)

@@ -22,12 +22,17 @@ public enum ThrustCLI {
             return .success
         }
         let rest = Array(arguments.dropFirst())
+        let wantsJSON = rest.contains("--json")
         switch first {
         case "--version", "-V", "version":
-            OutputStream.out.line("thrust-jwt \(Commands.version)")
+            if wantsJSON {
+                OutputStream.out.line((["name": "thrust-jwt", "version": .string(Commands.version)] as JSONValue).serialized)
+            } else {
+                OutputStream.out.line("thrust-jwt \(Commands.version)")
+            }
             return .success
         case "--help", "-h":
-            OutputStream.out.write(HelpText.overview())
+            OutputStream.out.write(wantsJSON ? HelpText.json(nil).serialized + "\n" : HelpText.overview())
             return .success
         default:
             break
@@ -39,7 +44,7 @@ public enum ThrustCLI {
         let args: ParsedArguments
         do { args = try ArgumentParser.parse(rest, spec: spec) } catch { return usage(error) }
         if args.flags.contains("--help") {
-            OutputStream.out.write(HelpText.command(spec))
+            OutputStream.out.write(args.json ? HelpText.json(spec).serialized + "\n" : HelpText.command(spec))
             return .success
         }
         do throws(UsageError) {
@@ -55,15 +60,16 @@ public enum ThrustCLI {
             case "demo": return try DemoCommand.run(args)
             case "help":
                 guard let name = args.positionals.first else {
-                    OutputStream.out.write(HelpText.overview())
+                    OutputStream.out.write(args.json ? HelpText.json(nil).serialized + "\n" : HelpText.overview())
                     return .success
                 }
                 guard let target = Commands.find(name) else { throw UsageError("no help for unknown command '\(displayable(name, limit: 40))'") }
-                OutputStream.out.write(HelpText.command(target))
+                OutputStream.out.write(args.json ? HelpText.json(target).serialized + "\n" : HelpText.command(target))
                 return .success
             case "completions":
                 guard let shell = args.positionals.first else { throw UsageError("completions needs a shell: bash, zsh or fish") }
-                OutputStream.out.write(try Completions.script(for: shell))
+                let script = try Completions.script(for: shell)
+                OutputStream.out.write(args.json ? (["shell": .string(shell), "script": .string(script)] as JSONValue).serialized + "\n" : script)
                 return .success
             default:
                 throw UsageError("'\(spec.name)' is not available")

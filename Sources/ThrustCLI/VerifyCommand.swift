@@ -88,8 +88,13 @@ enum VerifyCommand {
                 w = v.warnings
                 stale = v.stale
             case .unavailable(let why):
-                (result, unavailable, expiring, stale, warnings) = (nil, why, false, nil, [])
-                return
+                guard let early = TokenVerifier.rejectionBeforeKeyLookup(token, policy: setup.policy, now: setup.now) else {
+                    (result, unavailable, expiring, stale, warnings) = (nil, why, false, nil, [])
+                    return
+                }
+                r = early
+                w = early.warnings
+                stale = nil
             }
             unavailable = nil
             result = r

@@ -56,6 +56,9 @@ public final class RemoteKeySet: Sendable {
         var warnings: [String] = []
         var snap: RemoteDocument.Snapshot
         do { snap = try document.snapshot(now: now) } catch {
+            if let early = TokenVerifier.rejectionBeforeKeyLookup(token, policy: policy, now: claimsNow) {
+                return Verification(result: early, unavailable: nil, stale: false, warnings: early.warnings)
+            }
             return Verification(result: nil, unavailable: "cannot fetch the JWKS at \(url): \(error)", stale: false, warnings: [])
         }
         var verifier = TokenVerifier(keys: keys(of: snap), policy: policy)

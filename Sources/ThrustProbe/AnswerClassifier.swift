@@ -45,16 +45,25 @@ public struct ClassifiedAnswer: Sendable {
         origin = sbCode != nil || gatewayBody ? .gateway : .function
         gatewayCode = sbCode.map(JSONValue.string) ?? object?["code"]
         row = ThrustAPI.row(status: status, message: message)
-        if status == 401 {
-            if let error = object?["error"]?.stringValue {
-                // `includes` is case-sensitive: "EXPIRED" fails it.
-                clientContract = ThrustAPI.matches(message, ThrustAPI.invalidToken) ? error.contains("expired") : true
-            } else {
-                clientContract = false
-            }
-        } else {
-            clientContract = nil
+        clientContract = ClassifiedAnswer.contract(status: status, object: object, message: message, expected: nil)
+    }
+
+    /// The documented client contract for a 401: the body's `error` is a string (so
+    /// `response.error.includes(...)` cannot throw), and, where the answer is — or should be —
+    /// the documented expired/invalid row, it includes "expired" (case-sensitive, as JavaScript's
+    /// `includes`). nil for any other status.
+    static func contract(status: Int, object: JSONObject?, message: String?, expected: ThrustAPI.DocumentedError?) -> Bool? {
+        guard status == 401 else { return nil }
+        guard let error = object?["error"]?.stringValue else { return false }
+        if ThrustAPI.matches(message, ThrustAPI.invalidToken) || expected == ThrustAPI.invalidToken {
+            return error.contains("expired")
         }
+        return true
+    }
+
+    /// The contract judged against the row a probe case expects.
+    public func clientContract(expecting row: ThrustAPI.DocumentedError?) -> Bool? {
+        ClassifiedAnswer.contract(status: status, object: json?.objectValue, message: message, expected: row)
     }
 
     /// The message shortened for a table cell.

@@ -66,9 +66,14 @@ public enum Check {
         let isJWT: Bool
         let expiresAt: Double?
         let notBefore: Double?
+        /// What the local decode alone can say is wrong, before any key: not a credential at
+        /// all (`malformed`), a JWE (`encrypted`), `alg: none` or an unknown alg, `crit`, bad
+        /// claim types. nil for an opaque key, which only its API can judge.
+        let earlyRejection: Rejection?
 
         init(token: String, now: Double) {
-            if let i = try? CredentialInspection(token, now: now) {
+            do {
+                let i = try CredentialInspection(token, now: now)
                 kind = i.kind.rawValue
                 isJWT = i.kind == .jws
                 let sub = i.claims?["sub"]
@@ -76,8 +81,11 @@ public enum Check {
                 hasUsableSubject = sub?.stringValue.map { !$0.allSatisfy(\.isWhitespace) } ?? false
                 expiresAt = i.expiresAt
                 notBefore = i.notBefore
-            } else {
+                earlyRejection = i.kind == .opaque ? nil
+                    : TokenVerifier.rejectionBeforeKeyLookup(token, policy: VerificationPolicy(requireSubject: false), now: now)?.rejection
+            } catch {
                 (kind, subject, hasUsableSubject, isJWT, expiresAt, notBefore) = (nil, nil, false, false, nil, nil)
+                earlyRejection = error
             }
         }
     }
@@ -135,7 +143,7 @@ public enum Check {
                 ?? (local.isJWT ? "; it has no exp" : "")
             if let window = request.expiresWithin, let exp = local.expiresAt, exp - now <= window {
                 return report(.expiring, nil,
-                              "\(request.endpoint.name) answered \(status) in \(latency) ms, but the key expires \(DurationText.relative(exp, now: now)) (within \(DurationText.describe(window)))",
+                              "\(request.endpoint.name) answered \(status) in \(latency) ms, but the key \(exp <= now ? "expired" : "expires") \(DurationText.relative(exp, now: now)) (within \(DurationText.describe(window)))",
                               status: status, latency: latency)
             }
             if request.expiresWithin != nil && local.expiresAt == nil {
@@ -178,7 +186,11 @@ public enum Check {
             reason = "insufficient_permissions"
             explanation = "the key is valid but not allowed to use \(request.endpoint.name)"
         default:
-            if let exp = local.expiresAt, exp <= now {
+            if let early = local.earlyRejection {
+                // The local decode explains it: not a credential at all, encrypted, alg none…
+                reason = early.reason.rawValue
+                explanation = "locally: \(early.detail)"
+            } else if let exp = local.expiresAt, exp <= now {
                 reason = "expired"
                 explanation = "the token expired \(DurationText.describe(now - exp)) ago (\(RFC3339.format(exp)))"
             } else if let nbf = local.notBefore, nbf > now {

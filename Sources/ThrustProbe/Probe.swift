@@ -58,6 +58,13 @@ public enum Probe {
         public let verdict: Verdict
         /// Why the verdict is what it is, for people.
         public let note: String
+
+        /// The client contract for this cell: judged against the expected row (so an
+        /// `expired_token` answer that does not say "expired" fails it). nil for non-401 answers.
+        public var clientContract: Bool? {
+            let row = expected.first.flatMap { e in e.message.flatMap { ThrustAPI.row(status: e.status, message: $0) } }
+            return answer?.clientContract(expecting: expected.count == 1 ? row : nil)
+        }
     }
 
     public struct Configuration: Sendable {
@@ -238,7 +245,7 @@ public enum Probe {
 
     /// Bodies compared as parsed JSON, or as bytes when not JSON (SPEC).
     static func sameBody(_ a: ClassifiedAnswer, _ b: ClassifiedAnswer) -> Bool {
-        if let x = a.json, let y = b.json { return x == y }
+        if let x = a.json, let y = b.json { return x.isEquivalent(to: y) }
         return a.body == b.body
     }
 }

@@ -91,12 +91,13 @@ public struct CredentialInspection: Sendable {
         guard case .object(let claims) = value else {
             throw Rejection(.malformed, "payload is \(value.typeName), not a JSON object: a JWS but not a JWT")
         }
-        let signature = try parsed.signature()
+        let signature = try? parsed.signature()
         let flavour = CredentialInspection.flavour(of: claims)
         func date(_ name: String) -> Double? { claims[name]?.numberValue?.value }
         let expiresAt = date("exp")
 
         var w: [String] = []
+        if signature == nil { w.append("the signature segment is not valid base64url: verify will reject it") }
         let alg = parsed.header.algorithmName
         if alg.lowercased() == "none" { w.append("alg is \"\(alg)\": an unsigned token, which no verifier may accept") }
         else if JWSAlgorithm(rawValue: alg) == nil { w.append("alg \"\(printable(alg))\" is not one thrust-jwt can verify") }
@@ -117,13 +118,13 @@ public struct CredentialInspection: Sendable {
         }
         if let exp = expiresAt {
             if exp <= now { w.append("expired \(DurationText.describe(now - exp)) ago (\(RFC3339.format(exp)))") }
-        } else {
+        } else if claims["exp"] == nil {
             w.append("no exp: it never expires")
         }
         if flavour == .supabaseServiceRole {
             w.append("SERVICE_ROLE KEY: it bypasses Row Level Security; never ship it to a client, and rotate it if it leaked")
         }
-        self.init(kind: .jws, flavour: flavour, header: parsed.header, claims: claims, signatureBytes: signature.count,
+        self.init(kind: .jws, flavour: flavour, header: parsed.header, claims: claims, signatureBytes: signature?.count,
                   signaturePreview: parsed.signaturePreview, issuedAt: date("iat"), notBefore: date("nbf"),
                   expiresAt: expiresAt, warnings: w,
                   hint: flavour?.hint ?? "a signed JWT (JWS): verify it with `thrust-jwt verify` and the issuer's keys")

@@ -116,6 +116,25 @@ extension JSONValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, Ex
     }
 }
 
+extension JSONValue {
+    /// Equality as parsed JSON: object members in any order, numbers by value (`1` and `1.0`
+    /// are one number), arrays in order, strings exactly.
+    public func isEquivalent(to other: JSONValue) -> Bool {
+        switch (self, other) {
+        case (.null, .null): return true
+        case (.bool(let a), .bool(let b)): return a == b
+        case (.number(let a), .number(let b)): return a.value == b.value
+        case (.string(let a), .string(let b)): return a == b
+        case (.array(let a), .array(let b)):
+            return a.count == b.count && zip(a, b).allSatisfy { $0.isEquivalent(to: $1) }
+        case (.object(let a), .object(let b)):
+            guard a.count == b.count else { return false }
+            return a.members.allSatisfy { m in b[m.name].map { m.value.isEquivalent(to: $0) } ?? false }
+        default: return false
+        }
+    }
+}
+
 // MARK: - Writing
 
 extension JSONValue {

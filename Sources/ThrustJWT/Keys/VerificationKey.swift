@@ -91,6 +91,7 @@ public struct VerificationKey: Sendable {
             bits = k.count * 8
             curve = nil
             material = .secret(HMACSecret(k))
+            if k.count < 32 { reason = "oct key is \(k.count) bytes; HS256 needs at least 32 (RFC 7518 §3.2)" }
         default:
             throw JWK.ParseError(message: "unsupported key type \"\(jwk.keyType.rawValue)\"")
         }

@@ -152,9 +152,14 @@ public enum DurationText {
 
     /// A compact human form of a span: `45s`, `59m`, `2h 5m`, `12d`, `3d 4h`.
     public static func describe(_ seconds: Double) -> String {
-        let s = Int64(abs(seconds).rounded())
+        let magnitude = abs(seconds)
+        if magnitude < 10 && magnitude != magnitude.rounded() {
+            let tenths = (magnitude * 10).rounded()
+            return tenths.truncatingRemainder(dividingBy: 10) == 0 ? "\(Int(tenths / 10))s" : "\(tenths / 10)s"
+        }
+        let s = Int64(magnitude.rounded())
         if s < 60 { return "\(s)s" }
-        if s < 3600 { return "\(s / 60)m" }
+        if s < 3600 { return s % 60 == 0 || s >= 600 ? "\(s / 60)m" : "\(s / 60)m \(s % 60)s" }
         if s < 86_400 {
             let h = s / 3600, m = s / 60 % 60
             return m == 0 ? "\(h)h" : "\(h)h \(m)m"

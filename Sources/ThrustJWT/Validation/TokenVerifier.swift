@@ -47,6 +47,16 @@ public struct TokenVerifier: Sendable {
         }
     }
 
+    /// The verdict a token gets before any key is looked up (missing, malformed, encrypted,
+    /// unsupported alg or crit, bad claim types), or nil when it would reach key lookup. A key
+    /// source that cannot be had is "no verdict" only for tokens that get this far (SPEC:
+    /// `key_unavailable` can only arise at key lookup, after a line has parsed).
+    public static func rejectionBeforeKeyLookup(_ token: String, policy: VerificationPolicy, now: Double) -> VerificationResult? {
+        let r = TokenVerifier(keys: KeySet(keys: []), policy: policy).verify(token, now: now)
+        guard let rejection = r.rejection, rejection.reason != .keyNotFound else { return nil }
+        return r
+    }
+
     /// Whether a token's key lookup would miss in this key set: the signal for a remote source to
     /// refetch (SPEC "Edge cases": an unknown kid, or a supported alg no cached key fits).
     public func isKeyMiss(_ token: String) -> Bool {

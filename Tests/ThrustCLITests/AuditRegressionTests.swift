@@ -1,0 +1,104 @@
+import Foundation
+import Testing
+import ThrustJWT
+import ThrustMock
+import ThrustServer
+
+/// Regressions for the SPEC conformance audit: each test pins one sentence of SPEC.
+@Suite struct AuditRegressionTests {
+    /// "key_unavailable can only arise at key lookup, after a line has parsed."
+    @Test func earlierVerdictsWinOverAnUnavailableKeySource() throws {
+        let ws = try Workspace(), keys = try TestKeys(in: ws)
+        let dead = "http://127.0.0.1:1/jwks.json"
+        let header = Base64URL.encode(Array(#"{"alg":"RSA-OAEP","enc":"A256GCM"}"#.utf8))
+        let cases: [(String, String)] = [("not.a.jwt", "malformed"), ("", "missing_token"), ("eyJhbGciOiJub25lIn0.e30.", "unsupported_alg"),
+                                         ("\(header).a2V5.aXY.Y2lwaGVy.dGFn", "encrypted")]
+        for (token, reason) in cases {
+            let r = try CLI.run(["verify", "--json", "--no-cache", "--jwks", dead, token])
+            #expect(r.status == 1, "\(reason): \(r.stdout)")
+            #expect(r.json["reason"] as? String == reason)
+        }
+        let good = try keys.token(claims())
+        let batch = try CLI.run(["verify", "--batch", "--no-cache", "--jwks", dead], stdin: [good, "not.a.jwt", "Bearer"].joined(separator: "\n"))
+        #expect(batch.status == 1)
+        #expect(batch.jsonLines.map { $0["reason"] as? String } == ["key_unavailable", "malformed", "missing_token"])
+        // Discovery that fails is the same: only tokens that reach key lookup get no verdict.
+        let oidc = try CLI.run(["verify", "--json", "--no-cache", "--oidc", "http://127.0.0.1:1", "eyJhbGciOiJub25lIn0.e30."])
+        #expect(oidc.json["reason"] as? String == "unsupported_alg")
+        #expect(try CLI.run(["verify", "--quiet", "--no-cache", "--oidc", "http://127.0.0.1:1", good]).status == 3)
+    }
+
+    /// "'Differs from the no_header answer' compares the two bodies as parsed JSON."
+    @Test func anonymousAnswerComparedAsParsedJSON() throws {
+        let server = try HTTPServer { req in
+            let forged = req.header("Authorization").map { $0.count > 7 } ?? false
+            return .json(200, forged ? #"{"b":2,"a":1.0}"# : #"{"a":1,"b":2}"#)
+        }
+        defer { server.stop() }
+        let r = try CLI.run(["probe", "--json", "--base-url", server.baseURL, "--endpoint", "get-tokens"], env: ["THRUST_API_KEY": ""])
+        let cells = (r.json["cells"] as? [[String: Any]]) ?? []
+        let algNone = cells.first { $0["case"] as? String == "alg_none" }
+        #expect(algNone?["verdict"] as? String == "mismatch")
+        #expect(!cells.contains { $0["verdict"] as? String == "security" })
+    }
+
+    /// "usage errors (exit 2) print one line on stderr and nothing on stdout" — also for --junit.
+    @Test func unwritableJUnitIsAUsageErrorBeforeAnyOutput() throws {
+        for cmd in [["check"], ["probe"]] {
+            let r = try CLI.run(cmd + ["--json", "--base-url", "http://127.0.0.1:1/functions/v1", "--junit", "/nonexistent/dir/r.xml"],
+                                env: ["THRUST_API_KEY": "k"])
+            #expect(r.status == 2)
+            #expect(r.stdout.isEmpty)
+            #expect(r.stderr.split(separator: "\n").count == 1)
+        }
+    }
+
+    @Test func checkUsesLocalReasonsAndAnyEndpointName() throws {
+        var config = MockAPI.Configuration()
+        config.port = 0
+        let m = try MockAPI(config)
+        defer { m.stop() }
+        func check(_ token: String, _ extra: [String] = []) throws -> CLI.Result {
+            try CLI.run(["check", "--json", "--base-url", m.baseURL] + extra, env: ["THRUST_API_KEY": token])
+        }
+        #expect(try check("abc.def.ghi").json["reason"] as? String == "malformed")
+        let none = "eyJhbGciOiJub25lIn0." + Base64URL.encode(Array(#"{"sub":"u"}"#.utf8)) + "."
+        #expect(try check(none).json["reason"] as? String == "unsupported_alg")
+        // An opaque key is judged by the API alone.
+        #expect(try check("sk_opaque_key_123").json["reason"] as? String == "invalid_token")
+        // A wrong endpoint is the endpoint's fault, not the key's.
+        let nf = try check(m.token(), ["--endpoint", "get-nothing"])
+        #expect(nf.status == 3)
+        #expect(nf.json["reason"] as? String == "not_found")
+        // --quiet prints nothing but errors, whatever the story.
+        let q = try CLI.run(["check", "--quiet", "--base-url", m.baseURL], env: ["THRUST_API_KEY": "abc.def.ghi"])
+        #expect(q.status == 1)
+        #expect(q.stdout.isEmpty)
+    }
+
+    @Test func jsonForHelpVersionAndCompletions() throws {
+        #expect(try CLI.run(["--version", "--json"]).json["version"] as? String == "0.1.0")
+        let h = try CLI.run(["help", "verify", "--json"]).json
+        #expect(h["name"] as? String == "verify")
+        #expect(((h["options"] as? [[String: Any]]) ?? []).contains { $0["name"] as? String == "--jwks" })
+        #expect(((try CLI.run(["--help", "--json"]).json["commands"] as? [Any]) ?? []).count == 11)
+        #expect((try CLI.run(["completions", "--json", "bash"]).json["script"] as? String)?.contains("complete") == true)
+    }
+
+    /// "decode exits 0 for a JWS whose header and payload both parse".
+    @Test func decodeWithABadSignatureSegment() throws {
+        let h = Base64URL.encode(Array(#"{"alg":"RS256"}"#.utf8)), p = Base64URL.encode(Array(#"{"sub":"u"}"#.utf8))
+        let r = try CLI.run(["decode", "--json", "\(h).\(p).!!!"])
+        #expect(r.status == 0)
+        #expect(r.json["signature_bytes"] is NSNull)
+        #expect(((r.json["warnings"] as? [String]) ?? []).contains { $0.contains("signature") })
+    }
+
+    @Test func durationsAreNotRoundedAway() {
+        #expect(DurationText.describe(90) == "1m 30s")
+        #expect(DurationText.describe(1.5) == "1.5s")
+        #expect(DurationText.describe(12 * 86_400 - 5) == "12d")
+        #expect(DurationText.parse("500ms") == 0.5)
+        #expect(DurationText.parse("1h30m") == 5400)
+    }
+}
