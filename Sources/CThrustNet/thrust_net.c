@@ -117,6 +117,13 @@ int thrust_http_perform(const thrust_http_request *req, thrust_http_response *re
     curl.easy_setopt(h, CURLOPT_NOPROXY, "localhost,127.0.0.1,::1");   /* proxies never for loopback */
     curl.easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L);
     curl.easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
+    /* The system CA store, unless the environment names another bundle the way the curl tool
+     * reads it (corporate TLS proxies, private CAs). Verification itself is never turned off. */
+    const char *ca = getenv("CURL_CA_BUNDLE");
+    if (ca == NULL || ca[0] == 0) ca = getenv("SSL_CERT_FILE");
+    if (ca != NULL && ca[0] != 0) curl.easy_setopt(h, CURLOPT_CAINFO, ca);
+    const char *cadir = getenv("SSL_CERT_DIR");
+    if (cadir != NULL && cadir[0] != 0) curl.easy_setopt(h, CURLOPT_CAPATH, cadir);
     curl.easy_setopt(h, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2TLS);
     curl.easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");
     curl.easy_setopt(h, CURLOPT_USERAGENT, "thrust-jwt");

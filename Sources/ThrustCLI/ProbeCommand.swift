@@ -97,7 +97,9 @@ enum ProbeCommand {
         var out = s.bold("probe \(displayable(r.baseURL, limit: 70))") + "\n"
         let security = r.cells.filter { $0.verdict == .security }
         for c in security {
-            out += s.red(s.bold("!! SECURITY  \(c.endpoint.name) \(c.testCase.rawValue): \(c.note)")) + "\n"
+            var line = "!! SECURITY  \(c.endpoint.name) \(c.testCase.rawValue): \(c.note)"
+            if line.count > 100 { line = String(line.prefix(99)) + "…" }
+            out += s.red(s.bold(line)) + "\n"
         }
         if !security.isEmpty { out += "\n" }
         func short(_ status: Int, _ message: String?) -> String {
@@ -130,7 +132,9 @@ enum ProbeCommand {
             out += pad(c.endpoint.name, 18) + pad(c.testCase.rawValue, 18) + pad(expected, 14) + pad(actual, 28) + pad(origin, 9) + pad(ms, 5) + verdict + "\n"
         }
         for c in r.cells where c.verdict == .mismatch || c.verdict == .error {
-            out += "  " + s.dim("\(c.endpoint.name) \(c.testCase.rawValue): \(c.note)") + "\n"
+            var line = "  \(c.endpoint.name) \(c.testCase.rawValue): \(c.note)"
+            if line.count > 100 { line = String(line.prefix(99)) + "…" }
+            out += s.dim(line) + "\n"
         }
         out += "\n\(r.cells.count) cells: \(r.count(.match)) match, \(r.count(.mismatch)) mismatch, \(r.count(.security)) security, \(r.count(.error)) error; \(r.skipped) skipped\n"
         return out

@@ -64,7 +64,7 @@ import ThrustServer
         server.state.jwks.withLock { $0.delay = 5 }
         let start = Date()
         let r = try CLI.run(["verify", "--json", "--jwks", server.url, "--no-cache", "--timeout", "1s", try keys.token(claims())])
-        #expect(Date().timeIntervalSince(start) < 2.5)
+        #expect(Date().timeIntervalSince(start) < 2.0)   // within the timeout + 1 s
         #expect(r.status == 3)
         #expect(r.json["reason"] as? String == "key_unavailable")
         #expect(r.json["valid"] as? Bool == false)
