@@ -3,7 +3,7 @@
 
 SWIFT      ?= swift
 BIN_DIR    := .build/release
-DEPS       := pkg-config libssl-dev libcurl4-openssl-dev libmicrohttpd-dev
+DEPS       := pkg-config openssl libssl-dev libcurl4-openssl-dev libmicrohttpd-dev
 BENCH_DEPS := hyperfine jose
 
 .PHONY: deps bench-deps build test demo bench clean

@@ -119,7 +119,8 @@ int thrust_http_perform(const thrust_http_request *req, thrust_http_response *re
     curl.easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
     /* The system CA store, unless the environment names another bundle the way the curl tool
      * reads it (corporate TLS proxies, private CAs). Verification itself is never turned off. */
-    const char *ca = getenv("CURL_CA_BUNDLE");
+    const char *ca = req->ca_file;
+    if (ca == NULL || ca[0] == 0) ca = getenv("CURL_CA_BUNDLE");
     if (ca == NULL || ca[0] == 0) ca = getenv("SSL_CERT_FILE");
     if (ca != NULL && ca[0] != 0) curl.easy_setopt(h, CURLOPT_CAINFO, ca);
     const char *cadir = getenv("SSL_CERT_DIR");
@@ -297,6 +298,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 }
 
 void *thrust_server_start(const char *host, int port, thrust_server_handler handler, void *ctx,
+                          const char *cert_pem, const char *key_pem,
                           int *bound_port, char *err, size_t cap) {
     if (!thrust_server_available(err, cap)) return NULL;
     struct sockaddr_in addr;
@@ -311,12 +313,24 @@ void *thrust_server_start(const char *host, int port, thrust_server_handler hand
     if (srv == NULL) return NULL;
     srv->handler = handler;
     srv->ctx = ctx;
-    srv->daemon = mhd.start_daemon(MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD,
-                                   (uint16_t)port, NULL, NULL, (MHD_AccessHandlerCallback)on_request, srv,
-                                   MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
-                                   MHD_OPTION_NOTIFY_COMPLETED, (MHD_RequestCompletedCallback)on_completed, NULL,
-                                   MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)60,
-                                   MHD_OPTION_END);
+    unsigned int flags = MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD;
+    if (cert_pem != NULL && key_pem != NULL) {
+        srv->daemon = mhd.start_daemon(flags | MHD_USE_TLS,
+                                       (uint16_t)port, NULL, NULL, (MHD_AccessHandlerCallback)on_request, srv,
+                                       MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
+                                       MHD_OPTION_NOTIFY_COMPLETED, (MHD_RequestCompletedCallback)on_completed, NULL,
+                                       MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)60,
+                                       MHD_OPTION_HTTPS_MEM_KEY, key_pem,
+                                       MHD_OPTION_HTTPS_MEM_CERT, cert_pem,
+                                       MHD_OPTION_END);
+    } else {
+        srv->daemon = mhd.start_daemon(flags,
+                                       (uint16_t)port, NULL, NULL, (MHD_AccessHandlerCallback)on_request, srv,
+                                       MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
+                                       MHD_OPTION_NOTIFY_COMPLETED, (MHD_RequestCompletedCallback)on_completed, NULL,
+                                       MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)60,
+                                       MHD_OPTION_END);
+    }
     if (srv->daemon == NULL) {
         snprintf(err, cap, "cannot listen on %s:%d (in use, or not permitted)", host, port);
         free(srv);

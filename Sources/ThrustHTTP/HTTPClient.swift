@@ -77,14 +77,17 @@ public struct HTTPClient: Sendable {
         public var maxRedirects: Int
         /// Permit plain http to non-loopback hosts.
         public var allowHTTP: Bool
+        /// Trust this CA bundle (PEM file) instead of the system store; verification stays on.
+        public var caFile: String?
 
         public init(timeout: Double = 10, connectTimeout: Double? = nil, maxBodyBytes: Int = 1024 * 1024,
-                    maxRedirects: Int = 5, allowHTTP: Bool = false) {
+                    maxRedirects: Int = 5, allowHTTP: Bool = false, caFile: String? = nil) {
             self.timeout = timeout
             self.connectTimeout = connectTimeout
             self.maxBodyBytes = maxBodyBytes
             self.maxRedirects = maxRedirects
             self.allowHTTP = allowHTTP
+            self.caFile = caFile
         }
     }
 
@@ -160,15 +163,17 @@ public struct HTTPClient: Sendable {
         defer { thrust_http_response_free(&resp) }
         let timeoutMS = max(1, Int((timeout * 1000).rounded(.up)))
         let connectMS = configuration.connectTimeout.map { Int($0 * 1000) } ?? timeoutMS
-        let ok: Int32 = withCStrings(headerLines) { lines in
-            request.method.withCString { method in
+        let ok: Int32 = withCStrings(headerLines + [configuration.caFile ?? ""]) { strings in
+            let lines = UnsafeBufferPointer(rebasing: strings.dropLast())
+            let ca = configuration.caFile == nil ? nil : strings.last!
+            return request.method.withCString { method in
                 request.url.withCString { url in
                     body.withUnsafeBufferPointer { b in
                         var req = thrust_http_request(
                             method: method, url: url, headers: lines.baseAddress, header_count: lines.count,
                             body: request.body == nil ? nil : b.baseAddress, body_len: b.count,
                             timeout_ms: timeoutMS, connect_timeout_ms: min(connectMS, timeoutMS),
-                            max_body: configuration.maxBodyBytes)
+                            max_body: configuration.maxBodyBytes, ca_file: ca)
                         return thrust_http_perform(&req, &resp)
                     }
                 }

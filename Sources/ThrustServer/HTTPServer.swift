@@ -53,14 +53,29 @@ public final class HTTPServer: @unchecked Sendable {
     private var raw: UnsafeMutableRawPointer?
     private let box: Unmanaged<Box>
 
-    /// Starts serving on `host:port` (port 0: any free port; read `port` back).
+    /// A certificate chain and its private key, PEM, for HTTPS.
+    public struct TLS: Sendable {
+        public let certificatePEM: String
+        public let privateKeyPEM: String
+        public init(certificatePEM: String, privateKeyPEM: String) {
+            self.certificatePEM = certificatePEM
+            self.privateKeyPEM = privateKeyPEM
+        }
+    }
+
+    public let isHTTPS: Bool
+
+    /// Starts serving on `host:port` (port 0: any free port; read `port` back), over HTTPS when
+    /// `tls` is given.
     /// - Throws: `StartError` when libmicrohttpd is missing or the address cannot be bound.
-    public init(host: String = "127.0.0.1", port: Int = 0, handler: @escaping Handler) throws(StartError) {
+    public init(host: String = "127.0.0.1", port: Int = 0, tls: TLS? = nil, handler: @escaping Handler) throws(StartError) {
         self.host = host
+        isHTTPS = tls != nil
         let box = Unmanaged.passRetained(Box(handler))
         var bound: Int32 = 0
         var err = [CChar](repeating: 0, count: 256)
-        let raw = thrust_server_start(host, Int32(port), HTTPServer.trampoline, box.toOpaque(), &bound, &err, err.count)
+        let raw = thrust_server_start(host, Int32(port), HTTPServer.trampoline, box.toOpaque(), tls?.certificatePEM, tls?.privateKeyPEM,
+                                      &bound, &err, err.count)
         guard let raw else {
             box.release()
             throw StartError(message: err.withUnsafeBufferPointer { String(cString: $0.baseAddress!) })
@@ -70,8 +85,8 @@ public final class HTTPServer: @unchecked Sendable {
         self.port = Int(bound)
     }
 
-    /// `http://HOST:PORT`
-    public var baseURL: String { "http://\(host):\(port)" }
+    /// `http://HOST:PORT` (or https)
+    public var baseURL: String { "\(isHTTPS ? "https" : "http")://\(host):\(port)" }
 
     /// Stops accepting and waits for the connection threads to finish.
     public func stop() {

@@ -19,6 +19,7 @@ typedef struct {
     long timeout_ms;               /* whole transfer */
     long connect_timeout_ms;
     size_t max_body;               /* the body cap; more is an error */
+    const char *ca_file;           /* a CA bundle instead of the system store, or NULL */
 } thrust_http_request;
 
 typedef struct {
@@ -63,9 +64,11 @@ typedef struct {
 typedef void (*thrust_server_handler)(void *ctx, const thrust_server_request *req, thrust_server_response *resp);
 
 int thrust_server_available(char *err, size_t cap);
-/* Starts a server on host:port (port 0: any free port), a thread per connection. Returns an opaque
- * handle or NULL (with a reason in err); *bound_port receives the port. */
+/* Starts a server on host:port (port 0: any free port), a thread per connection; HTTPS when
+ * cert_pem and key_pem are given. Returns an opaque handle or NULL (with a reason in err);
+ * *bound_port receives the port. */
 void *thrust_server_start(const char *host, int port, thrust_server_handler handler, void *ctx,
+                          const char *cert_pem, const char *key_pem,
                           int *bound_port, char *err, size_t cap);
 void thrust_server_stop(void *server);
 #endif
