@@ -94,13 +94,9 @@ public final class MockAPI: Sendable {
         claims.set("exp", .number(JSONNumber((now + ttl).rounded(.down))))
         claims.set("sid", "mock-session")
         claims.set("jti", .string(Base64URL.encode(SecureRandom.bytes(12))))
-        if !scopes.isEmpty { claims.set("scp", J.strings(scopes)) }
+        if !scopes.isEmpty { claims.set("scp", .array(scopes.map(JSONValue.string))) }
         return (try? TokenSigner.sign(claims: claims, algorithm: JWKExport.defaultAlgorithm(for: key), key: .asymmetric(key), keyID: keyID)) ?? ""
     }
-}
-
-enum J {
-    static func strings(_ list: [String]) -> JSONValue { .array(list.map(JSONValue.string)) }
 }
 
 /// The request handling, shared with the server's connection threads.
