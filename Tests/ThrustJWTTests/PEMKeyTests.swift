@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import ThrustJWT
 
@@ -26,6 +27,28 @@ import ThrustJWT
         let token = try TokenSigner.sign(claims: JSONObject(["sub": "u"]), algorithm: alg, key: .asymmetric(key))
         let result = TokenVerifier(keys: KeySet(single: fromPEM)).verify(token)
         #expect(result.isValid, "\(result.rejection?.description ?? "")")
+    }
+
+    /// A PEM X.509 certificate stands for its public key (`verify --key cert.pem`).
+    @Test func certificatesGiveTheirPublicKey() throws {
+        let dir = "/tmp/thrust-pem-\(UInt32.random(in: 0...UInt32.max))"
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
+        p.arguments = ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", dir + "-key.pem",
+                       "-out", dir + "-cert.pem", "-days", "2", "-subj", "/CN=thrust-test"]
+        p.standardOutput = Pipe()
+        p.standardError = Pipe()
+        try p.run()
+        p.waitUntilExit()
+        #expect(p.terminationStatus == 0)
+        let cert = try String(contentsOfFile: dir + "-cert.pem", encoding: .utf8)
+        let keyPEM = try String(contentsOfFile: dir + "-key.pem", encoding: .utf8)
+        let key = try AsymmetricKey.pemPrivate(Array(keyPEM.utf8))
+        let fromCert = try KeyFile.verificationKey(Array(cert.utf8))
+        #expect(fromCert.keyType == .ec)
+        #expect(fromCert.thumbprint == (try JWK(object: JWKExport.publicJWK(key))).thumbprint)
+        let token = try TokenSigner.sign(claims: JSONObject(["sub": "u"]), algorithm: .es256, key: .asymmetric(key))
+        #expect(TokenVerifier(keys: KeySet(single: fromCert)).verify(token).isValid)
     }
 
     @Test func unusualPEMStillLoadsOrFailsCleanly() throws {
