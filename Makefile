@@ -6,7 +6,7 @@ BIN_DIR    := .build/release
 DEPS       := pkg-config openssl libssl-dev libcurl4-openssl-dev libmicrohttpd-dev
 BENCH_DEPS := hyperfine jose
 
-.PHONY: deps bench-deps build test demo bench clean
+.PHONY: deps bench-deps build test demo bench fuzz clean
 
 # Installs what is missing: `apt-get update` then `apt-get install -y` as root; otherwise prints
 # the exact command and stops. A ready machine pays one dpkg query.
@@ -30,6 +30,14 @@ demo: build
 bench: bench-deps build
 	$(SWIFT) build -c release --static-swift-stdlib --product thrust-bench
 	@./Benchmarks/bench.sh $(BIN_DIR)
+
+# libFuzzer + AddressSanitizer over the parsers untrusted input reaches (FUZZ_SECONDS, default 120).
+FUZZ_SECONDS ?= 120
+fuzz: deps
+	$(SWIFT) build --scratch-path .build/fuzz --product thrust-fuzz --sanitize=fuzzer --sanitize=address \
+	  -Xswiftc -parse-as-library -Xswiftc -DFUZZING
+	mkdir -p .build/fuzz-corpus && cp Fixtures/demo/expired-token.txt Fixtures/demo/jwks.json .build/fuzz-corpus/
+	.build/fuzz/debug/thrust-fuzz -max_total_time=$(FUZZ_SECONDS) -max_len=20000 .build/fuzz-corpus
 
 clean:
 	rm -rf .build
