@@ -115,7 +115,7 @@ enum ProbeCommand {
             var origin = "-"
             var ms = "-"
             if let a = c.answer {
-                actual = "\(a.status) \(a.shortMessage)"
+                actual = a.message == nil ? "\(a.status)" : "\(a.status) \(a.shortMessage)"
                 if actual.count > 26 { actual = String(actual.prefix(25)) + "…" }
                 origin = a.origin.rawValue
                 ms = "\(a.latencyMS)"
