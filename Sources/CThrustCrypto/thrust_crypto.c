@@ -13,6 +13,7 @@
 #include <openssl/rand.h>
 #include <pthread.h>
 #include <stdlib.h>
+#include <limits.h>
 #include <string.h>
 
 /* ---- digests, fetched once: OpenSSL 3 re-fetches by name on every call that is given a name or
@@ -56,6 +57,7 @@ static EVP_PKEY *from_params(const char *type, int selection, OSSL_PARAM_BLD *bl
 }
 
 static int push_bn(OSSL_PARAM_BLD *bld, const char *name, const uint8_t *v, size_t len, BIGNUM **keep) {
+    if (len > INT_MAX) return 0;
     *keep = BN_bin2bn(v, (int)len, NULL);
     if (*keep == NULL) return 0;
     return OSSL_PARAM_BLD_push_BN(bld, name, *keep) == 1;
@@ -213,6 +215,7 @@ static EVP_PKEY *spki_public(const unsigned char *der, long len) {
 }
 
 void *thrust_pem_public(const uint8_t *pem, size_t len) {
+    if (len == 0 || len > INT_MAX) return NULL;
     BIO *bio = BIO_new_mem_buf(pem, (int)len);
     if (bio == NULL) return NULL;
     /* Fast path: the PEM armour read by PEM_read_bio, the SPKI walked as above. */
@@ -247,6 +250,7 @@ void *thrust_pem_public(const uint8_t *pem, size_t len) {
 }
 
 void *thrust_pem_private(const uint8_t *pem, size_t len) {
+    if (len == 0 || len > INT_MAX) return NULL;
     BIO *bio = BIO_new_mem_buf(pem, (int)len);
     if (bio == NULL) return NULL;
     EVP_PKEY *key = PEM_read_bio_PrivateKey(bio, NULL, no_password, NULL);
@@ -343,10 +347,27 @@ long thrust_key_component(const void *key, const char *name, uint8_t *out, size_
     }
 }
 
+/* Whether the key holds its private half, without copying it (any size of key). */
 int thrust_key_is_private(const void *key) {
-    uint8_t buf[1024];
-    return thrust_key_component(key, "d", buf, sizeof buf) > 0;
+    const EVP_PKEY *k = (const EVP_PKEY *)key;
+    BIGNUM *bn = NULL;
+    int has = 0;
+    switch (thrust_key_family(key)) {
+    case THRUST_FAMILY_RSA: has = EVP_PKEY_get_bn_param(k, OSSL_PKEY_PARAM_RSA_D, &bn) == 1 && bn != NULL; break;
+    case THRUST_FAMILY_EC: has = EVP_PKEY_get_bn_param(k, OSSL_PKEY_PARAM_PRIV_KEY, &bn) == 1 && bn != NULL; break;
+    case THRUST_FAMILY_ED25519: {
+        size_t len = 0;
+        has = EVP_PKEY_get_raw_private_key(k, NULL, &len) == 1 && len > 0;
+        break;
+    }
+    default: break;
+    }
+    BN_clear_free(bn);
+    ERR_clear_error();
+    return has;
 }
+
+int thrust_key_size(const void *key) { return EVP_PKEY_get_size((const EVP_PKEY *)key); }
 
 static int bio_to_string(BIO *bio, char **out, size_t *len) {
     char *data = NULL;
@@ -518,7 +539,7 @@ long thrust_hmac(int hashbits, const uint8_t *key, size_t keylen, const uint8_t 
     const EVP_MD *md = digest_for(hashbits);
     static const uint8_t empty[1] = {0};
     unsigned int len = 0;
-    if (md == NULL || cap < EVP_MAX_MD_SIZE) return -1;
+    if (md == NULL || cap < EVP_MAX_MD_SIZE || keylen > INT_MAX) return -1;
     if (HMAC(md, keylen ? key : empty, (int)keylen, msglen ? msg : empty, msglen, out, &len) == NULL) return -1;
     return (long)len;
 }
@@ -533,7 +554,7 @@ int thrust_mem_equal(const uint8_t *a, const uint8_t *b, size_t len) {
     return len == 0 || CRYPTO_memcmp(a, b, len) == 0;
 }
 
-int thrust_random(uint8_t *out, size_t len) { return RAND_bytes(out, (int)len) == 1; }
+int thrust_random(uint8_t *out, size_t len) { return len <= INT_MAX && RAND_bytes(out, (int)len) == 1; }
 
 int thrust_last_error(char *buf, size_t cap) {
     unsigned long first = ERR_get_error();

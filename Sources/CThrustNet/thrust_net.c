@@ -114,7 +114,14 @@ int thrust_http_perform(const thrust_http_request *req, thrust_http_response *re
     curl.easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, req->connect_timeout_ms);
     curl.easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);            /* redirects are judged by the caller */
     curl.easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl.easy_setopt(h, CURLOPT_NOPROXY, "localhost,127.0.0.1,::1");   /* proxies never for loopback */
+    /* Proxies never for loopback (all of 127.0.0.0/8, ::1, *.localhost), and the user's own
+     * NO_PROXY still applies: setting the option replaces libcurl's reading of the environment. */
+    char noproxy[2048];
+    const char *env_noproxy = getenv("no_proxy");
+    if (env_noproxy == NULL || env_noproxy[0] == 0) env_noproxy = getenv("NO_PROXY");
+    snprintf(noproxy, sizeof noproxy, "localhost,.localhost,127.0.0.0/8,::1%s%s",
+             env_noproxy && env_noproxy[0] ? "," : "", env_noproxy ? env_noproxy : "");
+    curl.easy_setopt(h, CURLOPT_NOPROXY, noproxy);
     curl.easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L);
     curl.easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
     /* The system CA store, unless the environment names another bundle the way the curl tool
@@ -232,6 +239,7 @@ struct server {
 /* Per-request state: the upload body, accumulated across access-handler calls. */
 struct upload {
     struct sink body;
+    int too_large;
 };
 
 static enum MHD_Result collect_header(void *cls, enum MHD_ValueKind kind, const char *key, const char *value) {
@@ -256,11 +264,20 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         return MHD_YES;
     }
     struct upload *u = *con_cls;
-    if (*upload_size > 0) {                       /* a body chunk */
-        if (u->body.len + *upload_size > u->body.max) return MHD_NO;
-        sink_append(&u->body, upload_data, *upload_size);
+    if (*upload_size > 0) {                       /* a body chunk: kept up to the cap, then dropped */
+        if (u->too_large || u->body.len + *upload_size > u->body.max || !sink_append(&u->body, upload_data, *upload_size))
+            u->too_large = 1;
         *upload_size = 0;
         return MHD_YES;
+    }
+    if (u->too_large) {                           /* answer, rather than drop the connection */
+        static const char msg[] = "{\"error\":\"Request body too large\"}";
+        struct MHD_Response *big = mhd.create_response_from_buffer(sizeof msg - 1, (void *)msg, MHD_RESPMEM_PERSISTENT);
+        if (big == NULL) return MHD_NO;
+        mhd.add_response_header(big, "Content-Type", "application/json");
+        enum MHD_Result queued = mhd.queue_response(conn, 413, big);
+        mhd.destroy_response(big);
+        return queued;
     }
     struct sink headers = {0};
     headers.max = 256 * 1024;
@@ -273,6 +290,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     srv->handler(srv->ctx, &req, &resp);
     free(headers.data);
     struct MHD_Response *r = mhd.create_response_from_buffer(resp.body_len, resp.body ? resp.body : (uint8_t *)"", MHD_RESPMEM_MUST_COPY);
+    if (r == NULL) {
+        free(resp.headers);
+        free(resp.body);
+        return MHD_NO;
+    }
     if (resp.headers != NULL) {
         char *save = NULL;
         for (char *line = strtok_r(resp.headers, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {

@@ -17,6 +17,7 @@ enum CheckCommand {
         let headers = try extraHeaders(args)
         if let path = args.value("--junit") { try FileOutput.checkWritable(path, what: "JUnit report") }
         let (token, _) = try Inputs.token(args, implicitStdin: false, defaultEnv: "THRUST_API_KEY")
+        try requireSendable(token)
         let now = try Inputs.now(args)
         var local: (@Sendable (String) -> (result: VerificationResult?, unavailable: String?))? = nil
         if args.has("--jwks") || args.has("--oidc") {
@@ -110,9 +111,20 @@ enum CheckCommand {
             guard name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-_".contains($0)) }) else {
                 throw UsageError("--header name '\(displayable(name, limit: 40))' is not a valid header name")
             }
-            out.append((name, String(h[h.index(after: colon)...]).trimmingSpaces))
+            let value = String(h[h.index(after: colon)...]).trimmingSpaces
+            guard HTTPClient.isSafeHeader(name, value) else {
+                throw UsageError("--header '\(displayable(name, limit: 40))' has a line break or control character in its value")
+            }
+            out.append((name, value))
         }
         return out
+    }
+
+    /// A token with a line break inside would smuggle headers into the request: refused.
+    static func requireSendable(_ token: String, what: String = "the key") throws(UsageError) {
+        guard HTTPClient.isSafeHeader("Authorization", "Bearer " + token) else {
+            throw UsageError("\(what) contains a line break or control character; it cannot be sent as a header")
+        }
     }
 }
 

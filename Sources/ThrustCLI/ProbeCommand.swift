@@ -20,6 +20,8 @@ enum ProbeCommand {
         else if let t = Environment.get("THRUST_API_KEY").map(Inputs.normalizeToken), !t.isEmpty { token = t }
         let expired = try args.value("--expired-token-env").map { name throws(UsageError) in try Inputs.tokenFromEnv(name, flag: "--expired-token-env") }
         if let path = args.value("--junit") { try FileOutput.checkWritable(path, what: "JUnit report") }
+        if let token { try CheckCommand.requireSendable(token, what: "the --token-env token") }
+        if let expired { try CheckCommand.requireSendable(expired, what: "the --expired-token-env token") }
         let concurrency = Int(args.value("--concurrency") ?? "8") ?? 0
         guard (1...64).contains(concurrency) else { throw UsageError("--concurrency takes a number from 1 to 64") }
         let config = Probe.Configuration(baseURL: base, endpoints: endpoints, token: token, expiredToken: expired,

@@ -74,8 +74,20 @@ public enum ConcurrentWork {
 /// Preallocated result slots that worker threads fill by index (each index written once, read
 /// after `ConcurrentWork.forEach` returns).
 public final class Slots<T: Sendable>: @unchecked Sendable {
-    private var values: [T]
-    public init(count: Int, initial: T) { values = Array(repeating: initial, count: count) }
-    public func set(_ i: Int, _ v: T) { values.withUnsafeMutableBufferPointer { $0[i] = v } }
-    public func get(_ i: Int) -> T { values[i] }
+    /// Raw storage, allocated once: threads write distinct elements through the pointer, so no
+    /// two accesses ever overlap (an Array property would be one exclusive access per write).
+    private let storage: UnsafeMutableBufferPointer<T>
+
+    public init(count: Int, initial: T) {
+        storage = .allocate(capacity: count)
+        storage.initialize(repeating: initial)
+    }
+
+    deinit {
+        storage.deinitialize()
+        storage.deallocate()
+    }
+
+    public func set(_ i: Int, _ v: T) { storage[i] = v }
+    public func get(_ i: Int) -> T { storage[i] }
 }

@@ -106,6 +106,9 @@ public struct HTTPClient: Sendable {
     /// - Throws: `HTTPError` for every failure; a non-2xx status is a response, not an error.
     public func send(_ request: HTTPRequest) throws(HTTPError) -> HTTPResponse {
         try URLPolicy.check(request.url, allowHTTP: configuration.allowHTTP)
+        for h in request.headers where !HTTPClient.isSafeHeader(h.name, h.value) {
+            throw .invalidRequest("header \(h.name.filter { $0.isASCII && !$0.isNewline }) contains a line break or control character")
+        }
         let deadline = monotonicNow() + configuration.timeout
         var url = request.url
         var chain: [String] = []
@@ -124,6 +127,12 @@ public struct HTTPClient: Sendable {
                 if hop.status == 303 || ((hop.status == 301 || hop.status == 302) && current.method == "POST") {
                     current.method = "GET"
                     current.body = nil
+                }
+                // Credentials never follow a redirect to another origin (scheme, host or port),
+                // as curl's own redirect handling guarantees.
+                if URLPolicy.origin(next) != URLPolicy.origin(url) {
+                    let secret: Set<String> = ["authorization", "cookie", "proxy-authorization"]
+                    current.headers.removeAll { secret.contains($0.name.lowercased()) }
                 }
                 url = next
                 continue
@@ -161,8 +170,8 @@ public struct HTTPClient: Sendable {
         let body = request.body ?? []
         var resp = thrust_http_response()
         defer { thrust_http_response_free(&resp) }
-        let timeoutMS = max(1, Int((timeout * 1000).rounded(.up)))
-        let connectMS = configuration.connectTimeout.map { Int($0 * 1000) } ?? timeoutMS
+        let timeoutMS = Int(min(max(1, (timeout * 1000).rounded(.up)), 86_400_000))
+        let connectMS = configuration.connectTimeout.map { Int(min(max(1, $0 * 1000), 86_400_000)) } ?? timeoutMS
         let ok: Int32 = withCStrings(headerLines + [configuration.caFile ?? ""]) { strings in
             let lines = UnsafeBufferPointer(rebasing: strings.dropLast())
             let ca = configuration.caFile == nil ? nil : strings.last!
@@ -193,6 +202,12 @@ public struct HTTPClient: Sendable {
                    effectiveURL: resp.effective_url.map { String(cString: $0) },
                    version: resp.http_version.map { String(cString: $0) } ?? "1.1",
                    timings: .init(dns: resp.t_dns, connect: resp.t_connect, tls: resp.t_tls, firstByte: resp.t_first_byte, total: resp.t_total))
+    }
+
+    /// A header line that cannot smuggle another: no CR, LF or NUL, and a token-shaped name.
+    public static func isSafeHeader(_ name: String, _ value: String) -> Bool {
+        !name.isEmpty && name.utf8.allSatisfy { $0 > 0x20 && $0 < 0x7F && $0 != UInt8(ascii: ":") }
+            && value.utf8.allSatisfy { $0 != 0x0D && $0 != 0x0A && $0 != 0x00 }
     }
 
     /// Maps a CURLcode onto the typed error.

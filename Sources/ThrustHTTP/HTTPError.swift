@@ -14,6 +14,8 @@ public enum HTTPError: Error, Sendable, Hashable, CustomStringConvertible {
     case redirectRefused(String)
     /// The URL itself is refused before connecting (plain http off loopback, not http(s)).
     case refusedURL(String)
+    /// The request itself is refused before sending (a header that would smuggle another).
+    case invalidRequest(String)
     /// The answer had a status the caller cannot use.
     case status(Int, url: String)
     /// The answer arrived but its body is not what was asked for (not JSON, not a JWKS…).
@@ -32,6 +34,7 @@ public enum HTTPError: Error, Sendable, Hashable, CustomStringConvertible {
         case .tooLarge(let limit): "the body is larger than the \(limit / 1024) KiB cap"
         case .redirectRefused(let d): "redirect refused: \(d)"
         case .refusedURL(let d): d
+        case .invalidRequest(let d): d
         case .status(let code, let url): "HTTP \(code) from \(url)"
         case .invalidBody(let d): d
         case .unavailable(let d): d
@@ -49,6 +52,7 @@ public enum HTTPError: Error, Sendable, Hashable, CustomStringConvertible {
         case .tooLarge: "too_large"
         case .redirectRefused: "redirect_refused"
         case .refusedURL: "refused_url"
+        case .invalidRequest: "invalid_request"
         case .status: "status"
         case .invalidBody: "invalid_body"
         case .unavailable: "unavailable"

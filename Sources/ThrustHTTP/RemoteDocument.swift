@@ -17,6 +17,9 @@ public final class RemoteDocument: Sendable {
         public var defaultFreshness: Double = 600
         /// Serve the last good copy this long after it was fetched when a refetch fails.
         public var staleIfError: Double = 86_400
+        /// After a failed fetch, wait this long before trying again (the failure, or the stale
+        /// copy, is reused meanwhile), so a dead issuer costs one timeout, not one per token.
+        public var retryAfterFailure: Double = 30
 
         public init() {}
     }
@@ -45,7 +48,13 @@ public final class RemoteDocument: Sendable {
     /// Checks a fetched body before it replaces the current one (a JWKS must parse).
     let validate: @Sendable ([UInt8]) -> String?
 
-    private let state: Mutex<CachedDocument?>
+    private struct State {
+        var document: CachedDocument?
+        /// The last failed attempt, until a fetch succeeds.
+        var failure: (at: Double, error: HTTPError)?
+    }
+
+    private let state: Mutex<State>
     /// Serialises fetches; its value counts completed fetch attempts.
     private let fetching = Mutex(0)
 
@@ -56,29 +65,47 @@ public final class RemoteDocument: Sendable {
         self.policy = policy
         self.cache = cache
         self.validate = validate
-        state = Mutex(cache?.load(url).flatMap { validate($0.body) == nil ? $0 : nil })
+        state = Mutex(State(document: cache?.load(url).flatMap { validate($0.body) == nil ? $0 : nil }, failure: nil))
     }
 
     /// The current copy, fetching or revalidating it when it is not fresh at `now`.
     /// - Throws: `HTTPError` when nothing usable can be had (no copy, or one too old to serve).
     public func snapshot(now: Double) throws(HTTPError) -> Snapshot {
-        if let doc = state.withLock({ $0 }), now < doc.freshUntil { return Snapshot(document: doc, origin: .cache, error: nil) }
+        let current = state.withLock { $0 }
+        if let doc = current.document, now < doc.freshUntil { return Snapshot(document: doc, origin: .cache, error: nil) }
+        if let recent = recentFailure(current, now: now) { return try recent.get() }
         return try refresh(now: now, force: false)
     }
 
-    /// When the last fetch attempt was made (the refetch cooldown counts from it).
-    public var lastAttempt: Double? { state.withLock { $0?.lastAttempt } }
+    /// When the last fetch attempt was made, failed or not (the refetch cooldown counts from it).
+    public var lastAttempt: Double? {
+        state.withLock { s in [s.document?.lastAttempt, s.failure?.at].compactMap { $0 }.max() }
+    }
+
+    /// Within `retryAfterFailure` of a failed fetch: the stale copy, or the failure again.
+    private func recentFailure(_ s: State, now: Double) -> Result<Snapshot, HTTPError>? {
+        guard let failure = s.failure, now - failure.at < policy.retryAfterFailure else { return nil }
+        return served(afterFailure: failure.error, s.document, now: now)
+    }
+
+    private func served(afterFailure error: HTTPError, _ doc: CachedDocument?, now: Double) -> Result<Snapshot, HTTPError> {
+        guard let doc, now - doc.fetchedAt < policy.staleIfError else { return .failure(error) }
+        return .success(Snapshot(document: doc, origin: .staleAfterError, error: error))
+    }
 
     /// Fetches (conditionally, when a copy exists). With `force`, fetches even when fresh. When
-    /// another thread fetched while this one waited, its result is used instead of a second fetch.
+    /// another thread fetched while this one waited, its outcome is used instead of a second fetch.
     public func refresh(now: Double, force: Bool) throws(HTTPError) -> Snapshot {
         let before = fetching.withLock { $0 }
         let result: Result<Snapshot, HTTPError> = fetching.withLock { count in
-            if count != before, let doc = state.withLock({ $0 }), doc.lastAttempt >= now - 1 {
+            let current = state.withLock { $0 }
+            // A failure recorded while this thread waited (or just before) is reused, not retried.
+            if let recent = recentFailure(current, now: now) { return recent }
+            if count != before, let doc = current.document, doc.lastAttempt >= now - 1 {
                 return .success(Snapshot(document: doc, origin: .cache, error: nil))
             }
             defer { count += 1 }
-            if !force, let doc = state.withLock({ $0 }), now < doc.freshUntil {
+            if !force, let doc = current.document, now < doc.freshUntil {
                 return .success(Snapshot(document: doc, origin: .cache, error: nil))
             }
             return fetch(now: now)
@@ -87,7 +114,7 @@ public final class RemoteDocument: Sendable {
     }
 
     private func fetch(now: Double) -> Result<Snapshot, HTTPError> {
-        let previous = state.withLock { $0 }
+        let previous = state.withLock { $0.document }
         var headers: [(name: String, value: String)] = [("Accept", "application/json")]
         if let etag = previous?.etag { headers.append(("If-None-Match", etag)) }
         if let lm = previous?.lastModified { headers.append(("If-Modified-Since", lm)) }
@@ -96,7 +123,9 @@ public final class RemoteDocument: Sendable {
             if response.status == 304, var doc = previous {
                 doc.fetchedAt = now
                 doc.lastAttempt = now
-                doc.freshUntil = now + freshness(response.headers)
+                // RFC 9111 §4.3.4: the 304's headers update the stored ones; without its own
+                // Cache-Control, the stored policy still holds.
+                doc.freshUntil = now + freshness(response.headers, stored: doc.cacheControl)
                 doc.etag = response.headers["ETag"] ?? doc.etag
                 doc.lastModified = response.headers["Last-Modified"] ?? doc.lastModified
                 doc.cacheControl = response.headers["Cache-Control"] ?? doc.cacheControl
@@ -111,24 +140,27 @@ public final class RemoteDocument: Sendable {
             save(doc)
             return .success(Snapshot(document: doc, origin: .fetched, error: nil))
         } catch {
+            state.withLock { $0.failure = (now, error) }
             guard var doc = previous else { return .failure(error) }
             doc.lastAttempt = now
-            save(doc)
-            guard now - doc.fetchedAt < policy.staleIfError else { return .failure(error) }
-            return .success(Snapshot(document: doc, origin: .staleAfterError, error: error))
+            save(doc, clearingFailure: false)
+            return served(afterFailure: error, doc, now: now)
         }
     }
 
-    private func save(_ doc: CachedDocument) {
-        state.withLock { $0 = doc }
+    private func save(_ doc: CachedDocument, clearingFailure: Bool = true) {
+        state.withLock { s in
+            s.document = doc
+            if clearingFailure { s.failure = nil }
+        }
         cache?.store(doc)
     }
 
     /// Seconds of freshness from `Cache-Control` (`max-age`, less `Age`; `no-cache`/`no-store` → 0),
     /// clamped to the policy.
-    func freshness(_ headers: HTTPHeaders) -> Double {
+    func freshness(_ headers: HTTPHeaders, stored: String? = nil) -> Double {
         var seconds = policy.defaultFreshness
-        if let cc = headers["Cache-Control"]?.lowercased() {
+        if let cc = (headers["Cache-Control"] ?? stored)?.lowercased() {
             for directive in cc.split(separator: ",").map({ String($0).trimmingSpaces }) {
                 if directive == "no-cache" || directive == "no-store" { seconds = 0 }
                 if directive.hasPrefix("max-age="), let n = Double(directive.dropFirst(8)) { seconds = n }

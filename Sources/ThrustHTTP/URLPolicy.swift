@@ -17,6 +17,19 @@ public enum URLPolicy {
         return String(authority.prefix { $0 != ":" }).lowercased()
     }
 
+    /// scheme://host:port, lower-cased, with the default port filled in: what "same origin" means.
+    public static func origin(_ url: String) -> String {
+        guard let r = url.firstRange(of: "://") else { return url }
+        let scheme = url[..<r.lowerBound].lowercased()
+        var authority = url[r.upperBound...].prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+        if let at = authority.lastIndex(of: "@") { authority = authority[authority.index(after: at)...] }
+        var port = scheme == "https" ? "443" : "80"
+        if let colon = authority.lastIndex(of: ":"), !authority[colon...].contains("]") {
+            port = String(authority[authority.index(after: colon)...])
+        }
+        return "\(scheme)://\(host(url)):\(port)"
+    }
+
     public static func isLoopback(host: String) -> Bool {
         host == "localhost" || host == "::1" || host.hasSuffix(".localhost") || host.hasPrefix("127.")
     }

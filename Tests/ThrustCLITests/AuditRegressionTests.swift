@@ -94,6 +94,33 @@ import ThrustServer
         #expect(((r.json["warnings"] as? [String]) ?? []).contains { $0.contains("signature") })
     }
 
+    @Test func hugeTimesNeverCrash() throws {
+        let h = Base64URL.encode(Array(#"{"alg":"RS256","typ":"JWT"}"#.utf8)), p = Base64URL.encode(Array(#"{"sub":"x","exp":1e300,"iat":-1e300}"#.utf8))
+        let d = try CLI.run(["decode", "\(h).\(p).abc"])
+        #expect(d.status == 0, "\(d.stderr)")
+        let c = try CLI.run(["check", "--json", "--base-url", "http://127.0.0.1:1/functions/v1"], env: ["THRUST_API_KEY": "\(h).\(p).abc"])
+        #expect(c.status == 3)
+        #expect(try CLI.run(["verify", "--jwks", "http://127.0.0.1:1/j", "--timeout", "99999999999999999999", "a.b.c"]).status == 2)
+        #expect(try CLI.run(["decode", "--now", "@1e300", "\(h).\(p).abc"]).status == 2)
+    }
+
+    @Test func tokensWithLineBreaksAreNeverSent() throws {
+        let r = try CLI.run(["check", "--base-url", "http://127.0.0.1:1/functions/v1"], env: ["THRUST_API_KEY": "abc\r\nX-Injected: yes"])
+        #expect(r.status == 2)
+        let h = try CLI.run(["check", "--base-url", "http://127.0.0.1:1/functions/v1", "--header", "X-A: b\r\nX-B: c"], env: ["THRUST_API_KEY": "k"])
+        #expect(h.status == 2)
+    }
+
+    /// "a key set with no usable key (empty, or every key unusable) is key_not_found" — first.
+    @Test func anEmptyKeySetIsKeyNotFoundEvenWithAlg() throws {
+        let ws = try Workspace()
+        let empty = try ws.write("empty.json", #"{"keys":[]}"#)
+        let secret = HMACSecret([UInt8](repeating: 1, count: 32))
+        let token = try TokenSigner.sign(claims: JSONObject(["sub": "u"]), algorithm: .hs256, key: .secret(secret))
+        let r = try CLI.run(["verify", "--json", "--jwks", empty, "--alg", "RS256", token])
+        #expect(r.json["reason"] as? String == "key_not_found")
+    }
+
     @Test func durationsAreNotRoundedAway() {
         #expect(DurationText.describe(90) == "1m 30s")
         #expect(DurationText.describe(1.5) == "1.5s")

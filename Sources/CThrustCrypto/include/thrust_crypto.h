@@ -52,6 +52,8 @@ void thrust_key_free(void *key);
 int thrust_key_family(const void *key);
 int thrust_key_bits(const void *key);
 int thrust_key_is_private(const void *key);
+/* The maximum signature size for this key (EVP_PKEY_get_size). */
+int thrust_key_size(const void *key);
 /* Writes the JWK curve name ("P-256", …) into out; returns 1 on success. */
 int thrust_ec_curve(const void *key, char *out, size_t cap);
 /* Big-endian public/private components for JWK export. `name` is one of:

@@ -152,7 +152,7 @@ public final class AsymmetricKey: @unchecked Sendable {
     /// A big-endian key component for JWK export (`n`, `e`, `d`, `p`, `q`, `dp`, `dq`, `qi`,
     /// `x`, `y`), or nil when the key has none.
     public func component(_ name: String) -> [UInt8]? {
-        var out = [UInt8](repeating: 0, count: 1100)
+        var out = [UInt8](repeating: 0, count: max(128, bits / 8 + 16))
         let n = thrust_key_component(raw, name, &out, out.count)
         guard n > 0 else { return nil }
         return Array(out.prefix(n))
@@ -196,7 +196,7 @@ public final class AsymmetricKey: @unchecked Sendable {
     public func sign(_ alg: JWSAlgorithm, message: [UInt8]) throws(CryptoError) -> [UInt8] {
         guard fits(alg) else { throw CryptoError("a \(family) key cannot sign \(alg.rawValue)") }
         guard hasPrivateKey else { throw CryptoError("signing needs a private key") }
-        var out = [UInt8](repeating: 0, count: 1100)
+        var out = [UInt8](repeating: 0, count: max(160, Int(thrust_key_size(raw)) + 16))
         let n = thrust_sign(raw, alg.scheme, Int32(alg.hashBits), message, message.count, &out, out.count)
         guard n > 0 else { throw CryptoError.drain("signing with \(alg.rawValue)") }
         return Array(out.prefix(n))

@@ -124,8 +124,17 @@ public enum RFC3339 {
 
 /// Durations as SPEC writes them: `90` (seconds), `90s`, `15m`, `12h`, `7d`, `2w`, `1h30m`.
 public enum DurationText {
-    /// Parses a duration into seconds; nil when it is not one.
+    /// The longest duration accepted: 100 years (anything longer is a typo, and would overflow
+    /// the integer conversions a timeout needs).
+    public static let maximum: Double = 100 * 365 * 86_400
+
+    /// Parses a duration into seconds; nil when it is not one (or longer than `maximum`).
     public static func parse(_ text: String) -> Double? {
+        guard let d = parseUnbounded(text), d.isFinite, d <= maximum else { return nil }
+        return d
+    }
+
+    static func parseUnbounded(_ text: String) -> Double? {
         let t = text.trimmingSpaces
         guard !t.isEmpty else { return nil }
         if let n = Double(t), n >= 0, t.allSatisfy({ $0.isNumber || $0 == "." }) { return n }
@@ -162,6 +171,7 @@ public enum DurationText {
     /// A compact human form of a span: `45s`, `59m`, `2h 5m`, `12d`, `3d 4h`.
     public static func describe(_ seconds: Double) -> String {
         let magnitude = abs(seconds)
+        guard magnitude.isFinite, magnitude < 3e15 else { return "over 95 million years" }
         if magnitude < 10 && magnitude != magnitude.rounded() {
             let tenths = (magnitude * 10).rounded()
             return tenths.truncatingRemainder(dividingBy: 10) == 0 ? "\(Int(tenths / 10))s" : "\(tenths / 10)s"
@@ -192,8 +202,10 @@ public enum InstantText {
     /// Parses an instant; `allowBareSeconds` accepts `1735689600` too (as `--now` does).
     public static func parse(_ text: String, allowBareSeconds: Bool = false) -> Double? {
         let t = text.trimmingSpaces
-        if t.hasPrefix("@") { return Double(t.dropFirst()).flatMap { $0.isFinite ? $0 : nil } }
-        if allowBareSeconds, let n = Double(t), n.isFinite, t.first != "+" { return n }
+        // Years 1 to 9999, as RFC 3339 can write them.
+        func inRange(_ v: Double) -> Double? { v.isFinite && v > -62_135_596_800 && v < 253_402_300_800 ? v : nil }
+        if t.hasPrefix("@") { return Double(t.dropFirst()).flatMap(inRange) }
+        if allowBareSeconds, let n = Double(t), t.first != "+" { return inRange(n) }
         return RFC3339.parse(t)
     }
 }

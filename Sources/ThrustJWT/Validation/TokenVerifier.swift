@@ -106,7 +106,9 @@ public struct TokenVerifier: Sendable {
         }
         state.algorithm = alg
         let allowed = policy.algorithms ?? keys.fittingAlgorithms
-        let judgeAllowed = policy.algorithms != nil || keys.hasUsableKey
+        // SPEC "Algorithm vs key": a key set with no usable key is key_not_found first, so the
+        // allowed set (from --alg or from the keys) is only judged when there is a key.
+        let judgeAllowed = keys.hasUsableKey
         if judgeAllowed && !allowed.contains(where: { $0.isSameAlgorithm(as: alg) }) {
             throw Rejection(.unsupportedAlgorithm, disallowedDetail(alg, allowed: allowed))
         }
