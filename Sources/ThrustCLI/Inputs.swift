@@ -97,7 +97,16 @@ enum Inputs {
         return ("", .none)
     }
 
+    /// An environment variable name as POSIX shells write them; anything else (a token pasted
+    /// where its variable's name belongs) is refused without being echoed.
+    static func requireVariableName(_ name: String, flag: String) throws(UsageError) {
+        let ok = !name.isEmpty && name.utf8.allSatisfy { $0 == 0x5F || ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x61 && $0 <= 0x7A) }
+            && !(name.utf8.first! >= 0x30 && name.utf8.first! <= 0x39)
+        if !ok { throw UsageError("\(flag) takes the NAME of an environment variable (letters, digits, _), not a value") }
+    }
+
     static func tokenFromEnv(_ name: String, flag: String = "--token-env") throws(UsageError) -> String {
+        try requireVariableName(name, flag: flag)
         guard let raw = Environment.get(name) else { throw UsageError("environment variable \(name) is not set (\(flag) \(name))") }
         let token = normalizeToken(raw)
         if token.isEmpty { throw UsageError("environment variable \(name) is empty (\(flag) \(name))") }
@@ -133,6 +142,7 @@ enum Inputs {
         var raw: [UInt8]
         let origin: String
         if let env {
+            try requireVariableName(env, flag: "--secret-env")
             guard let v = Environment.get(env) else { throw UsageError("environment variable \(env) is not set (--secret-env \(env))") }
             raw = Array(v.utf8)
             origin = "environment variable \(env)"

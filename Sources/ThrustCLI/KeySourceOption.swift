@@ -97,10 +97,13 @@ struct NetworkOptions: Sendable {
         }
     }
 
-    /// Plain http off loopback without --allow-http is a usage error (SPEC: exit 2).
+    /// Plain http off loopback without --allow-http is a usage error (SPEC: exit 2). The URL is
+    /// shown shortened: a token pasted into the wrong flag must not be echoed whole.
     func check(_ url: String, flag: String) throws(UsageError) {
+        let shown = displayable(url, limit: 60)
+        guard URLPolicy.isHTTPURL(url) else { throw UsageError("\(flag) takes an http(s) URL, not '\(shown)'") }
         do { try URLPolicy.check(url, allowHTTP: allowHTTP) } catch {
-            throw UsageError("\(flag) \(error)")
+            throw UsageError("\(flag) \(shown) is plain http to a non-loopback host; use https, or --allow-http")
         }
     }
 }

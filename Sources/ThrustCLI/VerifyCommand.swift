@@ -16,6 +16,10 @@ enum VerifyCommand {
     }
 
     static func setup(_ args: ParsedArguments) throws(UsageError) -> Setup {
+        _ = try NetworkOptions(args)   // --timeout, --cache-dir/--no-cache are checked whatever the source
+        if let enc = args.value("--secret-encoding"), !["raw", "base64", "base64url"].contains(enc) {
+            throw UsageError("--secret-encoding takes raw, base64 or base64url, not '\(displayable(enc, limit: 20))'")
+        }
         let source = try KeySourceOption.resolve(args)
         let algorithms = try KeySourceOption.algorithms(args, source: source)
         let leeway = try Inputs.duration(args, "--leeway") ?? 60
@@ -63,6 +67,8 @@ enum VerifyCommand {
     struct Verdict: Sendable {
         let result: VerificationResult?
         let unavailable: String?
+        /// For a no-verdict: the header and claims as parsed.
+        var parsed: VerificationResult? = nil
         let now: Double
         let expiring: Bool
         /// nil for local sources; whether a remote set was served past its freshness.
@@ -82,18 +88,21 @@ enum VerifyCommand {
                 let v = remote.verify(token, policy: setup.policy, now: setup.now)
                 guard let result = v.result else {
                     (result, unavailable, expiring, stale, warnings) = (nil, v.unavailable, false, nil, v.warnings)
+                    parsed = v.parsed
                     return
                 }
                 r = result
                 w = v.warnings
                 stale = v.stale
             case .unavailable(let why):
-                guard let early = TokenVerifier.rejectionBeforeKeyLookup(token, policy: setup.policy, now: setup.now) else {
-                    (result, unavailable, expiring, stale, warnings) = (nil, why, false, nil, [])
+                let early = TokenVerifier.judgeBeforeKeyLookup(token, policy: setup.policy, now: setup.now, remoteSource: true)
+                guard let rejected = early.rejection else {
+                    (result, unavailable, expiring, stale, warnings) = (nil, why, false, nil, early.parsed.warnings)
+                    parsed = early.parsed
                     return
                 }
-                r = early
-                w = early.warnings
+                r = rejected
+                w = rejected.warnings
                 stale = nil
             }
             unavailable = nil
@@ -122,8 +131,8 @@ enum VerifyCommand {
                 o.set("reason", "key_unavailable")
                 o.set("detail", .string(unavailable ?? ""))
                 o.set("api_error", .null)
-                o.set("header", .object(JSONObject()))
-                o.set("claims", .object(JSONObject()))
+                o.set("header", J.object(parsed?.header?.raw))
+                o.set("claims", J.object(parsed?.claims))
                 o.set("key", .null)
                 o.set("expires_in_seconds", .null)
                 o.set("expiring", false)

@@ -16,9 +16,11 @@ public struct CachedDocument: Sendable, Hashable {
     public var etag: String?
     public var lastModified: String?
     public var cacheControl: String?
+    /// Why the last attempt failed, when it did (kept across runs for the retry back-off).
+    public var lastError: String?
 
     public init(url: String, body: [UInt8], fetchedAt: Double, freshUntil: Double, lastAttempt: Double,
-                etag: String? = nil, lastModified: String? = nil, cacheControl: String? = nil) {
+                etag: String? = nil, lastModified: String? = nil, cacheControl: String? = nil, lastError: String? = nil) {
         self.url = url
         self.body = body
         self.fetchedAt = fetchedAt
@@ -27,6 +29,7 @@ public struct CachedDocument: Sendable, Hashable {
         self.etag = etag
         self.lastModified = lastModified
         self.cacheControl = cacheControl
+        self.lastError = lastError
     }
 }
 
@@ -67,7 +70,7 @@ public struct DiskCache: Sendable {
         else { return nil }
         return CachedDocument(url: url, body: body, fetchedAt: fetchedAt, freshUntil: freshUntil, lastAttempt: lastAttempt,
                               etag: o["etag"]?.stringValue, lastModified: o["last_modified"]?.stringValue,
-                              cacheControl: o["cache_control"]?.stringValue)
+                              cacheControl: o["cache_control"]?.stringValue, lastError: o["last_error"]?.stringValue)
     }
 
     /// Best effort: a cache that cannot be written only costs a refetch next time.
@@ -81,6 +84,7 @@ public struct DiskCache: Sendable {
         if let e = doc.etag { o.set("etag", .string(e)) }
         if let l = doc.lastModified { o.set("last_modified", .string(l)) }
         if let c = doc.cacheControl { o.set("cache_control", .string(c)) }
+        if let e = doc.lastError { o.set("last_error", .string(e)) }
         o.set("body", .string(Base64URL.encode(doc.body)))
         let bytes = JSONValue.object(o).serializedBytes
         let target = path(for: doc.url)

@@ -20,6 +20,8 @@ public enum HTTPError: Error, Sendable, Hashable, CustomStringConvertible {
     case status(Int, url: String)
     /// The answer arrived but its body is not what was asked for (not JSON, not a JWKS…).
     case invalidBody(String)
+    /// An earlier attempt (maybe by an earlier run) failed recently; not retried yet.
+    case previousFailure(String, secondsAgo: Double)
     /// libcurl is not installed.
     case unavailable(String)
     /// Any other transport failure, with libcurl's code.
@@ -37,6 +39,7 @@ public enum HTTPError: Error, Sendable, Hashable, CustomStringConvertible {
         case .invalidRequest(let d): d
         case .status(let code, let url): "HTTP \(code) from \(url)"
         case .invalidBody(let d): d
+        case .previousFailure(let d, let ago): "\(d) (\(formatSeconds(ago.rounded())) ago; retried after 30s)"
         case .unavailable(let d): d
         case .transport(let code, let d): "transfer failed (curl \(code)): \(d)"
         }
@@ -55,6 +58,7 @@ public enum HTTPError: Error, Sendable, Hashable, CustomStringConvertible {
         case .invalidRequest: "invalid_request"
         case .status: "status"
         case .invalidBody: "invalid_body"
+        case .previousFailure: "previous_failure"
         case .unavailable: "unavailable"
         case .transport: "transport"
         }

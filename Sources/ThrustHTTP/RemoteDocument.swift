@@ -82,27 +82,36 @@ public final class RemoteDocument: Sendable {
         state.withLock { s in [s.document?.lastAttempt, s.failure?.at].compactMap { $0 }.max() }
     }
 
-    /// Within `retryAfterFailure` of a failed fetch: the stale copy, or the failure again.
+    /// Within `retryAfterFailure` of a failed fetch: the stale copy, or the failure again. A
+    /// failure recorded in the disk cache by an earlier run counts too.
     private func recentFailure(_ s: State, now: Double) -> Result<Snapshot, HTTPError>? {
-        guard let failure = s.failure, now - failure.at < policy.retryAfterFailure else { return nil }
-        return served(afterFailure: failure.error, s.document, now: now)
+        if let failure = s.failure, now - failure.at < policy.retryAfterFailure {
+            return served(afterFailure: failure.error, s.document, now: now)
+        }
+        if let doc = s.document, let message = doc.lastError, now - doc.lastAttempt < policy.retryAfterFailure {
+            return served(afterFailure: .previousFailure(message, secondsAgo: now - doc.lastAttempt), doc, now: now)
+        }
+        return nil
     }
 
+    /// After a failed fetch: the copy if it may still serve (stale only once past its
+    /// freshness), or the failure.
     private func served(afterFailure error: HTTPError, _ doc: CachedDocument?, now: Double) -> Result<Snapshot, HTTPError> {
         guard let doc, now - doc.fetchedAt < policy.staleIfError else { return .failure(error) }
-        return .success(Snapshot(document: doc, origin: .staleAfterError, error: error))
+        return .success(Snapshot(document: doc, origin: now < doc.freshUntil ? .cache : .staleAfterError, error: error))
     }
 
     /// Fetches (conditionally, when a copy exists). With `force`, fetches even when fresh. When
-    /// another thread fetched while this one waited, its outcome is used instead of a second fetch.
-    public func refresh(now: Double, force: Bool) throws(HTTPError) -> Snapshot {
+    /// another thread fetched while this one waited, its outcome is used instead of a second
+    /// fetch; with `unlessAttemptedWithin`, so is any attempt that recent (the refetch cooldown).
+    public func refresh(now: Double, force: Bool, unlessAttemptedWithin interval: Double = 0) throws(HTTPError) -> Snapshot {
         let before = fetching.withLock { $0 }
         let result: Result<Snapshot, HTTPError> = fetching.withLock { count in
             let current = state.withLock { $0 }
             // A failure recorded while this thread waited (or just before) is reused, not retried.
             if let recent = recentFailure(current, now: now) { return recent }
-            if count != before, let doc = current.document, doc.lastAttempt >= now - 1 {
-                return .success(Snapshot(document: doc, origin: .cache, error: nil))
+            if let doc = current.document, count != before && doc.lastAttempt >= now - 1 || now - doc.lastAttempt < interval {
+                return .success(Snapshot(document: doc, origin: now < doc.freshUntil ? .cache : .staleAfterError, error: nil))
             }
             defer { count += 1 }
             if !force, let doc = current.document, now < doc.freshUntil {
@@ -122,6 +131,7 @@ public final class RemoteDocument: Sendable {
             let response = try client.send(HTTPRequest(url: url, headers: headers))
             if response.status == 304, var doc = previous {
                 doc.fetchedAt = now
+                doc.lastError = nil
                 doc.lastAttempt = now
                 // RFC 9111 §4.3.4: the 304's headers update the stored ones; without its own
                 // Cache-Control, the stored policy still holds.
@@ -143,6 +153,7 @@ public final class RemoteDocument: Sendable {
             state.withLock { $0.failure = (now, error) }
             guard var doc = previous else { return .failure(error) }
             doc.lastAttempt = now
+            doc.lastError = "\(error)"
             save(doc, clearingFailure: false)
             return served(afterFailure: error, doc, now: now)
         }

@@ -18,9 +18,12 @@ public final class RemoteKeySet: Sendable {
         public let result: VerificationResult?
         /// Why there is no verdict (`key_unavailable`), as one line.
         public let unavailable: String?
-        /// The key set served past its freshness after a failed refetch.
-        public let stale: Bool
+        /// The key set served past its freshness after a failed refetch; nil when no key set
+        /// was served at all.
+        public let stale: Bool?
         public let warnings: [String]
+        /// For a no-verdict: the token's header and claims as parsed.
+        public let parsed: VerificationResult?
     }
 
     public init(url: String, client: HTTPClient, cooldown: Double = 30, policy: RemoteDocument.Policy = RemoteDocument.Policy(),
@@ -56,16 +59,21 @@ public final class RemoteKeySet: Sendable {
         var warnings: [String] = []
         var snap: RemoteDocument.Snapshot
         do { snap = try document.snapshot(now: now) } catch {
-            if let early = TokenVerifier.rejectionBeforeKeyLookup(token, policy: policy, now: claimsNow) {
-                return Verification(result: early, unavailable: nil, stale: false, warnings: early.warnings)
+            let early = TokenVerifier.judgeBeforeKeyLookup(token, policy: policy, now: claimsNow, remoteSource: true)
+            if let rejected = early.rejection {
+                return Verification(result: rejected, unavailable: nil, stale: nil, warnings: rejected.warnings, parsed: nil)
             }
-            return Verification(result: nil, unavailable: "cannot fetch the JWKS at \(url): \(error)", stale: false, warnings: [])
+            return Verification(result: nil, unavailable: "cannot fetch the JWKS at \(url): \(error)", stale: nil,
+                                warnings: early.parsed.warnings, parsed: early.parsed)
         }
         var verifier = TokenVerifier(keys: keys(of: snap), policy: policy)
         if verifier.isKeyMiss(token), now - (document.lastAttempt ?? 0) >= cooldown {
             do {
-                snap = try document.refresh(now: now, force: true)
+                // The cooldown is checked again under the fetch lock: of a burst of misses on many
+                // threads, one fetches and the rest use its result.
+                snap = try document.refresh(now: now, force: true, unlessAttemptedWithin: cooldown)
                 verifier = TokenVerifier(keys: keys(of: snap), policy: policy)
+                if let error = snap.error, !snap.stale { warnings.append("refetch for an unknown key failed: \(error)") }
             } catch {
                 warnings.append("refetch for an unknown key failed: \(error)")
             }
@@ -75,7 +83,7 @@ public final class RemoteKeySet: Sendable {
             warnings.append("the JWKS could not be refreshed (\(error)); using the copy fetched \(age) ago")
         }
         let result = verifier.verify(token, now: claimsNow)
-        return Verification(result: result, unavailable: nil, stale: snap.stale, warnings: warnings + result.warnings)
+        return Verification(result: result, unavailable: nil, stale: snap.stale, warnings: warnings + result.warnings, parsed: nil)
     }
 }
 

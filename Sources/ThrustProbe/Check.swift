@@ -66,6 +66,7 @@ public enum Check {
         let isJWT: Bool
         let expiresAt: Double?
         let notBefore: Double?
+        let issuedAt: Double?
         /// What the local decode alone can say is wrong, before any key: not a credential at
         /// all (`malformed`), a JWE (`encrypted`), `alg: none` or an unknown alg, `crit`, bad
         /// claim types. nil for an opaque key, which only its API can judge.
@@ -81,10 +82,11 @@ public enum Check {
                 hasUsableSubject = sub?.stringValue.map { !$0.allSatisfy(\.isWhitespace) } ?? false
                 expiresAt = i.expiresAt
                 notBefore = i.notBefore
+                issuedAt = i.issuedAt
                 earlyRejection = i.kind == .opaque ? nil
                     : TokenVerifier.rejectionBeforeKeyLookup(token, policy: VerificationPolicy(requireSubject: false), now: now)?.rejection
             } catch {
-                (kind, subject, hasUsableSubject, isJWT, expiresAt, notBefore) = (nil, nil, false, false, nil, nil)
+                (kind, subject, hasUsableSubject, isJWT, expiresAt, notBefore, issuedAt) = (nil, nil, false, false, nil, nil, nil)
                 earlyRejection = error
             }
         }
@@ -199,6 +201,9 @@ public enum Check {
             } else if let nbf = local.notBefore, nbf > now {
                 reason = "not_yet_valid"
                 explanation = "the token is not valid before \(RFC3339.format(nbf))"
+            } else if let iat = local.issuedAt, iat > now {
+                reason = "issued_in_future"
+                explanation = "the token says it was issued \(RFC3339.format(iat)), \(DurationText.relative(iat, now: now))"
             } else if let verify = localVerification, let rej = verify(request.token).result?.rejection {
                 reason = rej.reason.rawValue
                 explanation = "locally: \(rej.detail)"

@@ -121,6 +121,55 @@ import ThrustServer
         #expect(r.json["reason"] as? String == "key_not_found")
     }
 
+    @Test func decidableAlgsWinOverADeadRemoteSource() throws {
+        let ws = try Workspace(), keys = try TestKeys(in: ws)
+        let dead = "http://127.0.0.1:1/jwks.json"
+        let ps = try TokenSigner.sign(claims: claims(), algorithm: .ps256, key: .asymmetric(keys.rsa), keyID: keys.kid)
+        #expect(try CLI.run(["verify", "--json", "--no-cache", "--jwks", dead, "--alg", "RS256", ps]).json["reason"] as? String == "unsupported_alg")
+        let hs = try TokenSigner.sign(claims: claims(), algorithm: .hs256, key: .secret(HMACSecret([UInt8](repeating: 2, count: 32))))
+        #expect(try CLI.run(["verify", "--json", "--no-cache", "--jwks", dead, hs]).json["reason"] as? String == "unsupported_alg")
+        // A no-verdict still reports the header and claims that parsed.
+        let r = try CLI.run(["verify", "--json", "--no-cache", "--jwks", dead, try keys.token(claims())])
+        #expect(r.status == 3)
+        #expect((r.json["header"] as? [String: Any])?["alg"] as? String == "RS256")
+        #expect((r.json["claims"] as? [String: Any])?["sub"] as? String == "user-123")
+        #expect(r.json["stale"] is NSNull)
+    }
+
+    @Test func flagValuesAreCheckedWhateverTheSource() throws {
+        let ws = try Workspace(), keys = try TestKeys(in: ws)
+        let t = try keys.token(claims())
+        #expect(try CLI.run(["verify", "--jwks", keys.jwksPath, "--secret-encoding", "hex", t]).status == 2)
+        #expect(try CLI.run(["verify", "--jwks", keys.jwksPath, "--timeout", "0", t]).status == 2)
+    }
+
+    @Test func aTokenInTheWrongFlagIsNotEchoed() throws {
+        let ws = try Workspace(), keys = try TestKeys(in: ws)
+        let t = try keys.token(claims())
+        for args in [["verify", "--jwks", keys.jwksPath, "--token-env", t], ["check", "--base-url", t], ["probe", "--base-url", t],
+                     ["verify", "--secret-env", t, "x.y.z"]] {
+            let r = try CLI.run(args, env: ["THRUST_API_KEY": "k"])
+            #expect(r.status == 2)
+            #expect(!r.stderr.contains(t))
+            #expect(!r.stderr.contains(String(t.split(separator: ".")[2])))
+        }
+    }
+
+    @Test func checkExplainsIssuedInTheFuture() throws {
+        var config = MockAPI.Configuration()
+        config.port = 0
+        let m = try MockAPI(config)
+        defer { m.stop() }
+        var c = JSONObject()
+        c.set("sub", "u")
+        c.set("iss", .string(m.issuer))
+        c.set("iat", .number(JSONNumber(Clock.now().rounded() + 3600)))
+        c.set("exp", .number(JSONNumber(Clock.now().rounded() + 7200)))
+        let token = try TokenSigner.sign(claims: c, algorithm: .rs256, key: .asymmetric(m.key), keyID: m.keyID)
+        let r = try CLI.run(["check", "--json", "--base-url", m.baseURL], env: ["THRUST_API_KEY": token])
+        #expect(r.json["reason"] as? String == "issued_in_future")
+    }
+
     @Test func durationsAreNotRoundedAway() {
         #expect(DurationText.describe(90) == "1m 30s")
         #expect(DurationText.describe(1.5) == "1.5s")

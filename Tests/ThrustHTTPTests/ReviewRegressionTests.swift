@@ -68,7 +68,7 @@ import ThrustServer
         let stale = Atomic<Int>(0)
         let threads = (0..<4).map { _ in
             Thread {
-                for _ in 0..<5 where remote.verify(token, policy: VerificationPolicy()).stale { stale.add(1, ordering: .relaxed) }
+                for _ in 0..<5 where remote.verify(token, policy: VerificationPolicy()).stale == true { stale.add(1, ordering: .relaxed) }
             }
         }
         threads.forEach { $0.start() }
@@ -115,5 +115,65 @@ import ThrustServer
         try p.run()
         p.waitUntilExit()
         #expect(p.terminationStatus == 0)
+    }
+}
+
+/// Regressions for the second SPEC audit (cache windows across threads and runs).
+@Suite struct SecondAuditTests {
+    let client = HTTPClient(configuration: .init(timeout: 5))
+
+    @Test func aBurstOfUnknownKidsOnManyThreadsFetchesOnce() throws {
+        let server = try TestServer(), a = try SigningKey(kid: "a"), ghost = try SigningKey(kid: "ghost")
+        server.set("/jwks.json", .init(headers: [("Cache-Control", "max-age=3600")], body: try SigningKey.jwks([a]), delay: 0.05))
+        let cache = DiskCache(directory: tempDirectory())
+        // An earlier run left a fresh copy whose last fetch is 40 s old: past the cooldown.
+        _ = RemoteKeySet(url: server.url("/jwks.json"), client: client, cache: cache).verify(try a.token(), policy: VerificationPolicy())
+        var doc = try #require(cache.load(server.url("/jwks.json")))
+        doc.lastAttempt -= 40
+        doc.fetchedAt -= 40
+        cache.store(doc)
+        let remote = RemoteKeySet(url: server.url("/jwks.json"), client: client, cache: cache)
+        let token = try ghost.token()
+        let done = Atomic<Int>(0)
+        let threads = (0..<6).map { _ in
+            Thread {
+                _ = remote.verify(token, policy: VerificationPolicy())
+                done.add(1, ordering: .relaxed)
+            }
+        }
+        threads.forEach { $0.start() }
+        let deadline = Date().addingTimeInterval(10)
+        while done.load(ordering: .relaxed) < 6 && Date() < deadline { usleep(10_000) }
+        #expect(server.count("/jwks.json") == 2)   // the first run's fetch + one refetch
+    }
+
+    @Test func aDeadIssuerIsNotRetriedByTheNextRunWithinTheBackOff() throws {
+        let server = try TestServer(), a = try SigningKey(kid: "a")
+        server.set("/jwks.json", .init(headers: [("Cache-Control", "max-age=0")], body: try SigningKey.jwks([a])))
+        var policy = RemoteDocument.Policy()
+        policy.minFreshness = 0
+        let cache = DiskCache(directory: tempDirectory())
+        #expect(RemoteKeySet(url: server.url("/jwks.json"), client: client, policy: policy, cache: cache)
+            .verify(try a.token(), policy: VerificationPolicy()).stale == false)
+        server.update("/jwks.json") { $0.status = 503 }
+        for _ in 0..<3 {   // three "runs", each a fresh RemoteKeySet over the same disk cache
+            let v = RemoteKeySet(url: server.url("/jwks.json"), client: client, policy: policy, cache: cache)
+                .verify(try a.token(), policy: VerificationPolicy())
+            #expect(v.result?.isValid == true)
+            #expect(v.stale == true)
+        }
+        #expect(server.count("/jwks.json") == 2)
+    }
+
+    @Test func aFailedRefetchWithinFreshnessIsNotStale() throws {
+        let server = try TestServer(), a = try SigningKey(kid: "a"), ghost = try SigningKey(kid: "ghost")
+        server.set("/jwks.json", .init(headers: [("Cache-Control", "max-age=600")], body: try SigningKey.jwks([a])))
+        let remote = RemoteKeySet(url: server.url("/jwks.json"), client: client, cooldown: 0)
+        #expect(remote.verify(try a.token(), policy: VerificationPolicy()).result?.isValid == true)
+        server.update("/jwks.json") { $0.status = 503 }
+        let v = remote.verify(try ghost.token(), policy: VerificationPolicy())
+        #expect(v.result?.rejection?.reason == .keyNotFound)
+        #expect(v.stale == false)
+        #expect(v.warnings.contains { $0.contains("refetch") })
     }
 }

@@ -47,14 +47,43 @@ public struct TokenVerifier: Sendable {
         }
     }
 
-    /// The verdict a token gets before any key is looked up (missing, malformed, encrypted,
-    /// unsupported alg or crit, bad claim types), or nil when it would reach key lookup. A key
-    /// source that cannot be had is "no verdict" only for tokens that get this far (SPEC:
-    /// `key_unavailable` can only arise at key lookup, after a line has parsed).
-    public static func rejectionBeforeKeyLookup(_ token: String, policy: VerificationPolicy, now: Double) -> VerificationResult? {
+    /// What can be decided about a token before any key is looked up: for a key source that
+    /// cannot be had, a token is "no verdict" only if it gets this far (SPEC: `key_unavailable`
+    /// can only arise at key lookup, after a line has parsed).
+    public struct EarlyJudgement: Sendable {
+        /// The rejection that needs no key (missing, malformed, encrypted, alg, crit, claim
+        /// types), or nil when the token reaches key lookup.
+        public let rejection: VerificationResult?
+        /// The header and claims as parsed, for reporting a no-verdict.
+        public let parsed: VerificationResult
+    }
+
+    /// Judges `token` up to key lookup. Also decidable without keys: an alg outside an explicit
+    /// `--alg` set, and (for a published, remote set, which never yields an HMAC secret) HS*.
+    public static func judgeBeforeKeyLookup(_ token: String, policy: VerificationPolicy, now: Double,
+                                            remoteSource: Bool = false) -> EarlyJudgement {
         let r = TokenVerifier(keys: KeySet(keys: []), policy: policy).verify(token, now: now)
-        guard let rejection = r.rejection, rejection.reason != .keyNotFound else { return nil }
-        return r
+        if let rejection = r.rejection, rejection.reason != .keyNotFound { return EarlyJudgement(rejection: r, parsed: r) }
+        if let alg = r.algorithm {
+            var detail: String? = nil
+            if let allowed = policy.algorithms, !allowed.contains(where: { $0.isSameAlgorithm(as: alg) }) {
+                detail = "alg \(alg.rawValue) is not allowed here (allowed: \(allowed.sorted().map(\.rawValue).joined(separator: ", ")))"
+            } else if remoteSource && alg.family == .hmac {
+                detail = "alg \(alg.rawValue) is refused: a published key set never holds a usable HMAC secret"
+            }
+            if let detail {
+                let rejected = VerificationResult(rejection: Rejection(.unsupportedAlgorithm, detail), header: r.header, claims: r.claims,
+                                                  key: nil, algorithm: alg, expiresAt: r.expiresAt, warnings: r.warnings)
+                return EarlyJudgement(rejection: rejected, parsed: r)
+            }
+        }
+        return EarlyJudgement(rejection: nil, parsed: r)
+    }
+
+    /// The rejection `judgeBeforeKeyLookup` finds, if any.
+    public static func rejectionBeforeKeyLookup(_ token: String, policy: VerificationPolicy, now: Double,
+                                                remoteSource: Bool = false) -> VerificationResult? {
+        judgeBeforeKeyLookup(token, policy: policy, now: now, remoteSource: remoteSource).rejection
     }
 
     /// Whether a token's key lookup would miss in this key set: the signal for a remote source to
