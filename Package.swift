@@ -37,7 +37,7 @@ let package = Package(
         .executableTarget(name: "thrust-bench", dependencies: ["ThrustJWT"], path: "Benchmarks/thrust-bench",
                           swiftSettings: upcoming),
         // libFuzzer harness (`make fuzz`); a plain build replays files for regressions.
-        .executableTarget(name: "thrust-fuzz", dependencies: ["ThrustJWT"], path: "Benchmarks/thrust-fuzz", swiftSettings: upcoming),
+        .executableTarget(name: "thrust-fuzz", dependencies: ["ThrustJWT", "ThrustHTTP", "ThrustProbe"], path: "Benchmarks/thrust-fuzz", swiftSettings: upcoming),
         .testTarget(name: "ThrustJWTTests", dependencies: ["ThrustJWT"], swiftSettings: upcoming),
         .testTarget(name: "ThrustHTTPTests", dependencies: ["ThrustHTTP", "ThrustServer", "ThrustJWT"], swiftSettings: upcoming),
         .testTarget(name: "ThrustCLITests", dependencies: ["thrust-jwt", "ThrustJWT", "ThrustServer", "ThrustMock"], swiftSettings: upcoming),

@@ -1,4 +1,6 @@
+import ThrustHTTP
 import ThrustJWT
+import ThrustProbe
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -29,6 +31,11 @@ func exercise(_ bytes: [UInt8]) {
     _ = Base64URL.decode(bytes)
     _ = DurationText.parse(text)
     _ = InstantText.parse(text, allowBareSeconds: true).map(RFC3339.format)
+    // An API answer's body, as check and probe classify it.
+    let answer = ClassifiedAnswer(status: 401, headers: HTTPHeaders([]), body: bytes, latencyMS: 0)
+    _ = answer.clientContract(expecting: ThrustAPI.invalidToken)
+    _ = URLPolicy.origin(text)
+    _ = URLPolicy.host(text)
     // Whatever parses must survive a round trip through our writer unchanged.
     if let v = try? StrictJSON.parse(bytes) {
         precondition((try? StrictJSON.parse(v.serializedBytes)) == v, "JSON round trip changed the value")
