@@ -122,41 +122,46 @@ enum VerifyCommand {
             return expiring ? .expiring : .success
         }
 
-        /// The verdict as JSON; `line` first when given (`--batch`).
+        /// The verdict as JSON; `line` first when given (`--batch`). Members are laid out in
+        /// order directly (no lookups): `--batch` builds one of these per token.
         func json(line: Int? = nil) -> JSONValue {
-            var o = JSONObject()
-            if let line { o.set("line", .number(JSONNumber(line))) }
+            var m: [JSONObject.Member] = []
+            m.reserveCapacity(13)
+            func add(_ name: String, _ value: JSONValue) { m.append(JSONObject.Member(name: name, value: value)) }
+            if let line { add("line", .number(JSONNumber(line))) }
             guard let r = result else {
-                o.set("valid", false)
-                o.set("reason", "key_unavailable")
-                o.set("detail", .string(unavailable ?? ""))
-                o.set("api_error", .null)
-                o.set("header", J.object(parsed?.header?.raw))
-                o.set("claims", J.object(parsed?.claims))
-                o.set("key", .null)
-                o.set("expires_in_seconds", .null)
-                o.set("expiring", false)
-                o.set("stale", .null)
-                o.set("warnings", J.strings(warnings))
-                return .object(o)
+                add("valid", false)
+                add("reason", "key_unavailable")
+                add("detail", .string(unavailable ?? ""))
+                add("api_error", .null)
+                add("header", J.object(parsed?.header?.raw))
+                add("claims", J.object(parsed?.claims))
+                add("key", .null)
+                add("expires_in_seconds", .null)
+                add("expiring", false)
+                add("stale", .null)
+                add("warnings", J.strings(warnings))
+                return .object(JSONObject(m))
             }
-            o.set("valid", .bool(r.isValid))
-            o.set("reason", J.str(r.rejection?.reason.rawValue))
-            o.set("detail", .string(detail))
-            o.set("api_error", J.apiError(r.rejection?.apiError))
-            o.set("header", J.object(r.header?.raw))
-            o.set("claims", J.object(r.claims))
+            add("valid", .bool(r.isValid))
+            add("reason", J.str(r.rejection?.reason.rawValue))
+            add("detail", .string(detail))
+            add("api_error", J.apiError(r.rejection?.apiError))
+            add("header", J.object(r.header?.raw))
+            add("claims", J.object(r.claims))
             if let key = r.key {
-                o.set("key", ["kid": J.str(key.keyID), "kty": .string(key.keyType.rawValue),
-                              "alg": J.str(r.algorithm?.rawValue), "thumbprint": J.str(key.thumbprint)])
+                add("key", .object(JSONObject([
+                    .init(name: "kid", value: J.str(key.keyID)), .init(name: "kty", value: .string(key.keyType.rawValue)),
+                    .init(name: "alg", value: J.str(r.algorithm?.rawValue)), .init(name: "thumbprint", value: J.str(key.thumbprint)),
+                ])))
             } else {
-                o.set("key", .null)
+                add("key", .null)
             }
-            o.set("expires_in_seconds", J.int(J.secondsUntil(r.expiresAt, now: now)))
-            o.set("expiring", .bool(expiring))
-            o.set("stale", stale.map(JSONValue.bool) ?? .null)
-            o.set("warnings", J.strings(warnings))
-            return .object(o)
+            add("expires_in_seconds", J.int(J.secondsUntil(r.expiresAt, now: now)))
+            add("expiring", .bool(expiring))
+            add("stale", stale.map(JSONValue.bool) ?? .null)
+            add("warnings", J.strings(warnings))
+            return .object(JSONObject(m))
         }
 
         var detail: String {
