@@ -1,4 +1,3 @@
-import Synchronization
 import ThrustJWT
 
 /// A remote document kept fresh the way HTTP says: `Cache-Control: max-age` (clamped between a
@@ -54,9 +53,9 @@ public final class RemoteDocument: Sendable {
         var failure: (at: Double, error: HTTPError)?
     }
 
-    private let state: Mutex<State>
+    private let state: Locked<State>
     /// Serialises fetches; its value counts completed fetch attempts.
-    private let fetching = Mutex(0)
+    private let fetching = Locked(0)
 
     public init(url: String, client: HTTPClient, policy: Policy = Policy(), cache: DiskCache? = nil,
                 validate: @escaping @Sendable ([UInt8]) -> String? = { _ in nil }) {
@@ -65,7 +64,7 @@ public final class RemoteDocument: Sendable {
         self.policy = policy
         self.cache = cache
         self.validate = validate
-        state = Mutex(State(document: cache?.load(url).flatMap { validate($0.body) == nil ? $0 : nil }, failure: nil))
+        state = Locked(State(document: cache?.load(url).flatMap { validate($0.body) == nil ? $0 : nil }, failure: nil))
     }
 
     /// The current copy, fetching or revalidating it when it is not fresh at `now`.

@@ -1,4 +1,3 @@
-import Synchronization
 import ThrustJWT
 
 /// The keys behind a JWKS URL, for a service to hold for its lifetime or for one CLI run.
@@ -11,7 +10,7 @@ import ThrustJWT
 public final class RemoteKeySet: Sendable {
     public let document: RemoteDocument
     public let cooldown: Double
-    private let parsed = Mutex<(body: [UInt8], keys: KeySet)?>(nil)
+    private let parsed = Locked<(body: [UInt8], keys: KeySet)?>(nil)
 
     /// The outcome for one token: a verdict, or no verdict when no key set could be had.
     public struct Verification: Sendable {

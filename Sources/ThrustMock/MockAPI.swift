@@ -1,7 +1,6 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-import Synchronization
 import ThrustJWT
 import ThrustServer
 
@@ -103,7 +102,7 @@ public final class MockAPI: Sendable {
 final class Routes: Sendable {
     let configuration: MockAPI.Configuration
     let keyID: String
-    let issuer = Mutex("")
+    let issuer = Locked("")
     let jwks: String
     let keys: KeySet
     let algorithm: JWSAlgorithm

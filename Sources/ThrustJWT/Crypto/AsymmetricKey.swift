@@ -1,5 +1,4 @@
 internal import CThrustCrypto
-import Synchronization
 
 /// One OpenSSL public or private key (RSA, EC P-256/384/521, Ed25519), built once and shared.
 ///
@@ -206,7 +205,7 @@ public final class AsymmetricKey: @unchecked Sendable {
 /// Verify contexts for one key and one algorithm, each used by one thread at a time.
 final class VerifierPool: Sendable {
     private struct Handles: @unchecked Sendable { var list: [UnsafeMutableRawPointer] = [] }
-    private let handles = Mutex(Handles())
+    private let handles = Locked(Handles())
     private let scheme: Int32
     private let hashBits: Int32
     private static let maxIdle = 64
