@@ -16,7 +16,7 @@ enum CheckCommand {
         let endpoint = ThrustAPI.endpoint(named: endpointName) ?? ThrustAPI.Endpoint(name: endpointName, auth: .required, body: "{}")
         let headers = try extraHeaders(args)
         if let path = args.value("--junit") { try FileOutput.checkWritable(path, what: "JUnit report") }
-        let (token, _) = try Inputs.token(args, implicitStdin: false, defaultEnv: "THRUST_API_KEY")
+        let token = try Inputs.token(args, implicitStdin: false, defaultEnv: "THRUST_API_KEY")
         try requireSendable(token)
         let now = try Inputs.now(args)
         var local: (@Sendable (String) -> (result: VerificationResult?, unavailable: String?))? = nil

@@ -4,7 +4,7 @@ import ThrustJWT
 enum DecodeCommand {
     static func run(_ args: ParsedArguments) throws(UsageError) -> ThrustCLI.ExitCode {
         let now = try Inputs.now(args)
-        let (token, _) = try Inputs.token(args, implicitStdin: true)
+        let token = try Inputs.token(args, implicitStdin: true)
         let inspection: CredentialInspection
         do {
             inspection = try CredentialInspection(token, now: now)

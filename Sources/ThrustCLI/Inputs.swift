@@ -70,31 +70,28 @@ enum Inputs {
         return String(Substring(bytes))
     }
 
-    /// Where the token came from, for error messages.
-    enum TokenSource: Sendable { case argument, stdin, env(String), file(String), none }
-
     /// Resolves the token of `decode`, `verify` and `check` from the one input form given.
     /// - Parameter implicitStdin: read stdin when nothing is given and it is not a TTY.
-    static func token(_ args: ParsedArguments, implicitStdin: Bool, defaultEnv: String? = nil) throws(UsageError) -> (token: String, source: TokenSource) {
+    static func token(_ args: ParsedArguments, implicitStdin: Bool, defaultEnv: String? = nil) throws(UsageError) -> String {
         let positional = args.positionals.first
         let env = args.value("--token-env")
         let file = args.value("--token-file")
         let given = [positional != nil, env != nil, file != nil].filter { $0 }.count
         if given > 1 { throw UsageError("give the token one way only: TOKEN, -, --token-env or --token-file") }
         if let env {
-            return (try tokenFromEnv(env), .env(env))
+            return try tokenFromEnv(env)
         }
         if let file {
             let bytes = try readFile(file, what: "token file", cap: 1024 * 1024)
-            return (normalizeToken(String(decoding: bytes, as: UTF8.self)), .file(file))
+            return normalizeToken(String(decoding: bytes, as: UTF8.self))
         }
         if let positional {
-            if positional == "-" { return (readStdinToken(), .stdin) }
-            return (normalizeToken(positional), .argument)
+            if positional == "-" { return readStdinToken() }
+            return normalizeToken(positional)
         }
-        if let defaultEnv { return (try tokenFromEnv(defaultEnv), .env(defaultEnv)) }
-        if implicitStdin && !Environment.stdinIsTTY { return (readStdinToken(), .stdin) }
-        return ("", .none)
+        if let defaultEnv { return try tokenFromEnv(defaultEnv) }
+        if implicitStdin && !Environment.stdinIsTTY { return readStdinToken() }
+        return ""
     }
 
     /// An environment variable name as POSIX shells write them; anything else (a token pasted

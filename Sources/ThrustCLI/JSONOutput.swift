@@ -14,9 +14,5 @@ enum J {
     }
 
     /// Seconds until `exp`, floored to an integer (negative once expired).
-    static func secondsUntil(_ exp: Double?, now: Double) -> Int? {
-        guard let exp else { return nil }
-        let d = (exp - now).rounded(.down)
-        return d.magnitude < 9e15 ? Int(d) : nil
-    }
+    static func secondsUntil(_ exp: Double?, now: Double) -> Int? { DurationText.wholeSeconds(until: exp, now: now) }
 }

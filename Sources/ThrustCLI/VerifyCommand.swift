@@ -48,7 +48,7 @@ enum VerifyCommand {
             return batch(args, setup)
         }
         if args.has("--jobs") { throw UsageError("--jobs goes with --batch") }
-        let (token, _) = try Inputs.token(args, implicitStdin: true)
+        let token = try Inputs.token(args, implicitStdin: true)
         let verdict = Verdict(token: token, setup: setup)
         if args.json {
             OutputStream.out.line(verdict.json().serialized)

@@ -65,13 +65,16 @@ public final class RemoteKeySet: Sendable {
             return Verification(result: nil, unavailable: "cannot fetch the JWKS at \(url): \(error)", stale: nil,
                                 warnings: early.parsed.warnings, parsed: early.parsed)
         }
-        var verifier = TokenVerifier(keys: keys(of: snap), policy: policy)
-        if verifier.isKeyMiss(token), now - (document.lastAttempt ?? 0) >= cooldown {
+        var result = TokenVerifier(keys: keys(of: snap), policy: policy).verify(token, now: claimsNow)
+        // Only a key_not_found or unsupported_alg verdict can be a key miss, so a valid token is
+        // parsed once; a miss refetches and is judged again.
+        let couldBeMiss = result.rejection.map { $0.reason == .keyNotFound || $0.reason == .unsupportedAlgorithm } ?? false
+        if couldBeMiss, TokenVerifier(keys: keys(of: snap), policy: policy).isKeyMiss(token), now - (document.lastAttempt ?? 0) >= cooldown {
             do {
                 // The cooldown is checked again under the fetch lock: of a burst of misses on many
                 // threads, one fetches and the rest use its result.
                 snap = try document.refresh(now: now, force: true, unlessAttemptedWithin: cooldown)
-                verifier = TokenVerifier(keys: keys(of: snap), policy: policy)
+                result = TokenVerifier(keys: keys(of: snap), policy: policy).verify(token, now: claimsNow)
                 if let error = snap.error, !snap.stale { warnings.append("refetch for an unknown key failed: \(error)") }
             } catch {
                 warnings.append("refetch for an unknown key failed: \(error)")
@@ -81,7 +84,6 @@ public final class RemoteKeySet: Sendable {
             let age = DurationText.describe(now - snap.document.fetchedAt)
             warnings.append("the JWKS could not be refreshed (\(error)); using the copy fetched \(age) ago")
         }
-        let result = verifier.verify(token, now: claimsNow)
         return Verification(result: result, unavailable: nil, stale: snap.stale, warnings: warnings + result.warnings, parsed: nil)
     }
 }

@@ -1,3 +1,5 @@
+import ThrustJWT
+
 /// Which URLs may be fetched: http(s) only, plain http only to loopback unless allowed, and never
 /// a redirect to a weaker scheme (SPEC "Verification rules").
 public enum URLPolicy {
@@ -9,25 +11,12 @@ public enum URLPolicy {
     public static func isHTTPS(_ s: String) -> Bool { s.lowercased().hasPrefix("https://") }
 
     /// The host of an http(s) URL, lower-cased, without brackets or port.
-    public static func host(_ url: String) -> String {
-        guard let r = url.firstRange(of: "://") else { return "" }
-        var authority = url[r.upperBound...].prefix { $0 != "/" && $0 != "?" && $0 != "#" }
-        if let at = authority.lastIndex(of: "@") { authority = authority[authority.index(after: at)...] }
-        if authority.hasPrefix("[") { return String(authority.dropFirst().prefix { $0 != "]" }).lowercased() }
-        return String(authority.prefix { $0 != ":" }).lowercased()
-    }
+    public static func host(_ url: String) -> String { URLParts(url)?.host ?? "" }
 
     /// scheme://host:port, lower-cased, with the default port filled in: what "same origin" means.
     public static func origin(_ url: String) -> String {
-        guard let r = url.firstRange(of: "://") else { return url }
-        let scheme = url[..<r.lowerBound].lowercased()
-        var authority = url[r.upperBound...].prefix { $0 != "/" && $0 != "?" && $0 != "#" }
-        if let at = authority.lastIndex(of: "@") { authority = authority[authority.index(after: at)...] }
-        var port = scheme == "https" ? "443" : "80"
-        if let colon = authority.lastIndex(of: ":"), !authority[colon...].contains("]") {
-            port = String(authority[authority.index(after: colon)...])
-        }
-        return "\(scheme)://\(host(url)):\(port)"
+        guard let p = URLParts(url) else { return url }
+        return "\(p.scheme)://\(p.host):\(p.effectivePort)"
     }
 
     public static func isLoopback(host: String) -> Bool {

@@ -14,9 +14,6 @@ public struct ClassifiedAnswer: Sendable {
     public let gatewayCode: JSONValue?
     /// The documented row the answer is in, if any.
     public let row: ThrustAPI.DocumentedError?
-    /// For a 401: whether `response.error.includes('expired')` works on this body as the
-    /// documented client runs it. nil for other statuses.
-    public let clientContract: Bool?
     /// The body parsed as JSON, when it is JSON.
     public let json: JSONValue?
     public let body: [UInt8]
@@ -45,7 +42,6 @@ public struct ClassifiedAnswer: Sendable {
         origin = sbCode != nil || gatewayBody ? .gateway : .function
         gatewayCode = sbCode.map(JSONValue.string) ?? object?["code"]
         row = ThrustAPI.row(status: status, message: message)
-        clientContract = ClassifiedAnswer.contract(status: status, object: object, message: message, expected: nil)
     }
 
     /// The documented client contract for a 401: the body's `error` is a string (so

@@ -99,10 +99,7 @@ public enum Check {
                            localVerification: (@Sendable (String) -> (result: VerificationResult?, unavailable: String?))? = nil) -> Report {
         let now = request.now
         let local = Local(token: request.token, now: now)
-        let expiresIn = local.expiresAt.flatMap { exp -> Int? in
-            let d = (exp - now).rounded(.down)
-            return d.magnitude < 9e15 ? Int(d) : nil
-        }
+        let expiresIn = DurationText.wholeSeconds(until: local.expiresAt, now: now)
         var warnings: [String] = []
         func report(_ story: Story, _ reason: String?, _ detail: String, status: Int? = nil, answer: ClassifiedAnswer? = nil,
                     latency: Int? = nil) -> Report {

@@ -23,7 +23,6 @@ public struct KeySet: Sendable {
     public let isSingleKey: Bool
     /// Every algorithm some usable key fits: the default allowed set (SPEC "Edge cases").
     public let fittingAlgorithms: Set<JWSAlgorithm>
-    public var usableKeys: [VerificationKey] { keys.filter(\.isUsable) }
     public let hasUsableKey: Bool
 
     public init(keys: [VerificationKey], skipped: [Skipped] = [], isSingleKey: Bool = false) {

@@ -189,6 +189,14 @@ public enum DurationText {
         return h == 0 || d >= 7 ? "\(d)d" : "\(d)d \(h)h"
     }
 
+    /// Whole seconds from `now` until `instant`, floored (negative once past); nil when absent
+    /// or too far to be an integer (a claim may say `1e300`).
+    public static func wholeSeconds(until instant: Double?, now: Double) -> Int? {
+        guard let instant else { return nil }
+        let d = (instant - now).rounded(.down)
+        return d.magnitude < 9e15 ? Int(d) : nil
+    }
+
     /// "in 59m" for a future instant, "2d ago" for a past one, relative to `now`.
     public static func relative(_ instant: Double, now: Double) -> String {
         let delta = instant - now

@@ -271,18 +271,7 @@ func printable(_ s: String, limit: Int = 60) -> String {
 enum IssuerDifference {
     static func explain(_ actual: String, _ expected: String) -> String {
         if actual + "/" == expected || expected + "/" == actual { return " (they differ only by a trailing slash)" }
-        func split(_ s: String) -> (scheme: String, host: String, port: String?, rest: String)? {
-            guard let r = s.firstRange(of: "://") else { return nil }
-            let scheme = String(s[..<r.lowerBound]).lowercased()
-            let after = s[r.upperBound...]
-            let authority = after.prefix { $0 != "/" }
-            let rest = String(after.dropFirst(authority.count))
-            if let colon = authority.lastIndex(of: ":"), !authority.hasSuffix("]") {
-                return (scheme, String(authority[..<colon]).lowercased(), String(authority[authority.index(after: colon)...]), rest)
-            }
-            return (scheme, String(authority).lowercased(), nil, rest)
-        }
-        guard let a = split(actual), let e = split(expected) else { return "" }
+        guard let a = URLParts(actual), let e = URLParts(expected) else { return "" }
         if a.scheme != e.scheme && a.host == e.host { return " (the scheme differs: \(a.scheme) vs \(e.scheme))" }
         if a.host == e.host && a.port != e.port { return " (the port differs: \(a.port ?? "none") vs \(e.port ?? "none"))" }
         if a.host == e.host && a.rest != e.rest { return " (the path differs)" }
